@@ -1,0 +1,60 @@
+package io.tidelog.capture;
+
+import io.tidelog.event.TableId;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything capture needs to know, already validated by whoever builds it (the service binds it
+ * from {@code tidelog.source.*}).
+ *
+ * @param address the source database
+ * @param username the replication user
+ * @param password the user's password; never logged or printed by {@link #toString()}
+ * @param tables the captured tables
+ * @param slotName logical replication slot to create or reuse
+ * @param publicationName publication to create (filtered to {@code tables}) or reuse
+ * @param pollInterval how long the engine waits for more changes before handing over a batch
+ * @param maxBatchSize the largest batch handed to the {@link ChangeEventHandler}
+ * @param offsetFile where the engine's source position is kept between runs, or null to keep it
+ *     in memory only (a restart then re-snapshots)
+ * @param startupTimeout how long {@link Capture#start()} waits for the connector to be streaming
+ */
+public record CaptureSettings(
+        SourceAddress address,
+        String username,
+        String password,
+        List<TableId> tables,
+        String slotName,
+        String publicationName,
+        Duration pollInterval,
+        int maxBatchSize,
+        Path offsetFile,
+        Duration startupTimeout) {
+
+    public CaptureSettings {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(username, "username");
+        password = password == null ? "" : password;
+        tables = List.copyOf(tables);
+        if (tables.isEmpty()) {
+            throw new IllegalArgumentException("at least one table must be captured");
+        }
+        Objects.requireNonNull(slotName, "slotName");
+        Objects.requireNonNull(publicationName, "publicationName");
+        Objects.requireNonNull(pollInterval, "pollInterval");
+        Objects.requireNonNull(startupTimeout, "startupTimeout");
+        if (maxBatchSize < 1) {
+            throw new IllegalArgumentException("maxBatchSize must be at least 1, was " + maxBatchSize);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CaptureSettings[address=" + address + ", username=" + username + ", password=******, tables=" + tables
+                + ", slot=" + slotName + ", publication=" + publicationName + ", pollInterval=" + pollInterval
+                + ", maxBatchSize=" + maxBatchSize + ", offsetFile=" + offsetFile + "]";
+    }
+}

@@ -1,0 +1,73 @@
+package io.tidelog.capture;
+
+import io.tidelog.event.TableId;
+import java.util.Properties;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** Translates {@link CaptureSettings} into the Debezium engine and PostgreSQL connector configuration. */
+final class DebeziumProperties {
+
+    /** Debezium names this "topic.prefix"; Tidelog does not use Debezium's topics, only its records. */
+    static final String LOGICAL_NAME = "tidelog";
+
+    private DebeziumProperties() {
+    }
+
+    static Properties of(CaptureSettings s) {
+        Properties p = new Properties();
+        p.setProperty("name", LOGICAL_NAME + "-" + s.slotName());
+        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        p.setProperty("topic.prefix", LOGICAL_NAME);
+
+        if (s.offsetFile() != null) {
+            p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
+            p.setProperty("offset.storage.file.filename", s.offsetFile().toString());
+        } else {
+            p.setProperty("offset.storage", "org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
+        }
+        // A restart replays at most this window; the log makes replay harmless (later: exactly-once).
+        p.setProperty("offset.flush.interval.ms", "1000");
+
+        p.setProperty("database.hostname", s.address().host());
+        p.setProperty("database.port", Integer.toString(s.address().port()));
+        p.setProperty("database.dbname", s.address().database());
+        p.setProperty("database.user", s.username());
+        p.setProperty("database.password", s.password());
+
+        p.setProperty("plugin.name", "pgoutput");
+        p.setProperty("slot.name", s.slotName());
+        p.setProperty("publication.name", s.publicationName());
+        // Filtered: a publication for the captured tables only; "all_tables" would need superuser.
+        p.setProperty("publication.autocreate.mode", "filtered");
+        p.setProperty("table.include.list", tableIncludeList(s));
+        p.setProperty("snapshot.mode", "initial");
+
+        // Latency: the default 500 ms poll makes every quiet-time change wait half a second.
+        p.setProperty("poll.interval.ms", Long.toString(s.pollInterval().toMillis()));
+        p.setProperty("max.batch.size", Integer.toString(s.maxBatchSize()));
+        p.setProperty("max.queue.size", Integer.toString(Math.max(8192, 4 * s.maxBatchSize())));
+
+        // Value representations RecordMapper relies on: exact decimals, microsecond times, raw bytes.
+        p.setProperty("decimal.handling.mode", "precise");
+        p.setProperty("time.precision.mode", "adaptive_time_microseconds");
+        p.setProperty("binary.handling.mode", "bytes");
+        p.setProperty("interval.handling.mode", "string");
+        p.setProperty("hstore.handling.mode", "json");
+        p.setProperty("include.unknown.datatypes", "true");
+        // Tidelog writes its own tombstones; Debezium's would arrive as records without a value.
+        p.setProperty("tombstones.on.delete", "false");
+        return p;
+    }
+
+    private static String tableIncludeList(CaptureSettings s) {
+        return s.tables().stream()
+                .map(DebeziumProperties::exactRegex)
+                .collect(Collectors.joining(","));
+    }
+
+    /** Debezium's include list is a list of regular expressions; quote names so they match only themselves. */
+    private static String exactRegex(TableId t) {
+        return Pattern.quote(t.schema()) + "\\." + Pattern.quote(t.table());
+    }
+}

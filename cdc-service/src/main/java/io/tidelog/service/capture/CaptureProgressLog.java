@@ -1,0 +1,87 @@
+package io.tidelog.service.capture;
+
+import io.tidelog.capture.CaptureStats;
+import io.tidelog.event.ChangeEvent;
+import io.tidelog.event.Lsn;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * One concise log line per second while changes flow (counts by op, the latest change, capture
+ * delay behind the commit), and one line a minute when idle.
+ */
+public final class CaptureProgressLog implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger("io.tidelog.progress");
+    private static final long IDLE_EVERY_TICKS = 60;
+
+    private final CaptureLifecycle lifecycle;
+    private final RecentChanges recent;
+    private ScheduledExecutorService timer;
+    private CaptureStats.Snapshot previous;
+    private long idleTicks;
+
+    public CaptureProgressLog(CaptureLifecycle lifecycle, RecentChanges recent) {
+        this.lifecycle = lifecycle;
+        this.recent = recent;
+    }
+
+    @Override
+    public synchronized void start() {
+        previous = lifecycle.capture().stats().snapshot();
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tidelog-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void tick() {
+        CaptureStats.Snapshot now = lifecycle.capture().stats().snapshot();
+        CaptureStats.Snapshot before = previous;
+        previous = now;
+        long delta = now.total() - before.total();
+        if (delta == 0) {
+            if (++idleTicks % IDLE_EVERY_TICKS == 0) {
+                log.info("capture idle; {} changes in total", now.total());
+            }
+            return;
+        }
+        idleTicks = 0;
+        ChangeEvent last = recent.newest();
+        long delayMs = now.lastEventAt() == null || now.lastCommitTime() == null ? -1
+                : Duration.between(now.lastCommitTime(), now.lastEventAt()).toMillis();
+        log.info("captured {}/s (c={} u={} d={} r={}) total={} lsn={} commit->capture={}ms last: {}",
+                delta, now.creates() - before.creates(), now.updates() - before.updates(),
+                now.deletes() - before.deletes(), now.reads() - before.reads(), now.total(),
+                Lsn.format(now.lastLsn()), delayMs, describe(last));
+    }
+
+    private static String describe(ChangeEvent e) {
+        return e == null ? "-" : e.op().code() + " " + e.table() + " " + e.key();
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (timer != null) {
+            timer.shutdownNow();
+            timer = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return timer != null;
+    }
+
+    @Override
+    public int getPhase() {
+        return CaptureLifecycle.PHASE + 1;
+    }
+}

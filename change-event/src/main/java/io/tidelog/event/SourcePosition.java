@@ -7,11 +7,18 @@ import java.util.Objects;
  * Where a change sits in the source database's history.
  *
  * <p>Ordering: transactions are delivered in commit order, so {@code (commitLsn, lsn)} orders all
- * streamed changes; {@code lsn} alone does not, because changes of concurrent transactions
- * interleave in the WAL. Snapshot reads carry the LSN of the snapshot's consistent point.
+ * streamed changes (it is Debezium's {@code source.sequence}); {@code lsn} alone does not, because
+ * changes of concurrent transactions interleave in the WAL. Snapshot reads carry the LSN of the
+ * snapshot's consistent point.
+ *
+ * <p>Per row, {@code lsn} alone rises in commit order: PostgreSQL's row locks make a second writer of
+ * a row wait until the first commits, so its change record lies after the first's commit in the WAL.
+ * That makes {@code lsn} the version of a row, which sinks use to refuse older writes.
  *
  * @param lsn WAL position of this change record (for a snapshot read: of the snapshot)
- * @param commitLsn WAL position of the commit of this change's transaction, or 0 when unknown
+ * @param commitLsn Debezium's {@code lsn_commit}: the same for every change of one transaction and
+ *     non-decreasing from one transaction to the next in commit order; 0 for the first transaction
+ *     streamed after the engine starts and for snapshot reads
  * @param txId the PostgreSQL transaction id, or 0 when unknown (0 is never a valid xid)
  * @param commitTime commit time of the transaction (for a snapshot read: the read time)
  * @param snapshot whether the change was read by a snapshot rather than streamed

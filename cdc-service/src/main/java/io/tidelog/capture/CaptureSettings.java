@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param offsetFile where the engine's source position is kept between runs, or null to keep it
  *     in memory only (a restart then re-snapshots)
  * @param startupTimeout how long {@link Capture#start()} waits for the connector to be streaming
+ * @param snapshot whether Debezium snapshots the tables first or only streams from the slot
  */
 public record CaptureSettings(
         SourceAddress address,
@@ -32,7 +33,19 @@ public record CaptureSettings(
         Duration pollInterval,
         int maxBatchSize,
         Path offsetFile,
-        Duration startupTimeout) {
+        Duration startupTimeout,
+        SnapshotMode snapshot) {
+
+    /** Who reads the tables' existing rows. */
+    public enum SnapshotMode {
+        /** Debezium's own initial snapshot when it has no stored position (snapshot.mode=initial). */
+        DEBEZIUM_INITIAL,
+        /**
+         * Stream only, from the slot's position (snapshot.mode=no_data): the slot was created by
+         * Tidelog's aligned snapshot, which already put the existing rows in the log.
+         */
+        STREAM_ONLY
+    }
 
     public CaptureSettings {
         Objects.requireNonNull(address, "address");
@@ -46,6 +59,7 @@ public record CaptureSettings(
         Objects.requireNonNull(publicationName, "publicationName");
         Objects.requireNonNull(pollInterval, "pollInterval");
         Objects.requireNonNull(startupTimeout, "startupTimeout");
+        Objects.requireNonNull(snapshot, "snapshot");
         if (maxBatchSize < 1) {
             throw new IllegalArgumentException("maxBatchSize must be at least 1, was " + maxBatchSize);
         }

@@ -41,7 +41,8 @@ final class DebeziumProperties {
         // Filtered: a publication for the captured tables only; "all_tables" would need superuser.
         p.setProperty("publication.autocreate.mode", "filtered");
         p.setProperty("table.include.list", tableIncludeList(s));
-        p.setProperty("snapshot.mode", "initial");
+        p.setProperty("snapshot.mode",
+                s.snapshot() == CaptureSettings.SnapshotMode.STREAM_ONLY ? "no_data" : "initial");
 
         // Latency: the default 500 ms poll makes every quiet-time change wait half a second.
         p.setProperty("poll.interval.ms", Long.toString(s.pollInterval().toMillis()));

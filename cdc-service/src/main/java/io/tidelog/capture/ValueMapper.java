@@ -82,7 +82,7 @@ final class ValueMapper {
             case "io.debezium.time.Time" -> LocalTime.ofNanoOfDay(((Number) v).longValue() * 1_000_000L);
             case "io.debezium.time.MicroTime" -> LocalTime.ofNanoOfDay(((Number) v).longValue() * 1_000L);
             case "io.debezium.time.NanoTime" -> LocalTime.ofNanoOfDay(((Number) v).longValue());
-            case "io.debezium.time.ZonedTime" -> OffsetTime.parse((String) v);
+            case "io.debezium.time.ZonedTime" -> OffsetTime.parse((String) v).withOffsetSameInstant(ZoneOffset.UTC);
             case "io.debezium.time.Timestamp" -> localDateTime(((Number) v).longValue(), 1_000_000L);
             case "io.debezium.time.MicroTimestamp" -> localDateTime(((Number) v).longValue(), 1_000L);
             case "io.debezium.time.NanoTimestamp" -> localDateTime(((Number) v).longValue(), 1L);
@@ -91,6 +91,7 @@ final class ValueMapper {
             case "io.debezium.data.Json" -> new Json((String) v);
             case "org.apache.kafka.connect.data.Decimal" -> (BigDecimal) v;
             case "io.debezium.data.VariableScaleDecimal" -> variableScaleDecimal((Struct) v);
+            case "io.debezium.time.Interval" -> IntervalText.toPostgresIso((String) v);
             default -> null;
         };
     }

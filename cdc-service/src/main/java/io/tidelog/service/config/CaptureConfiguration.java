@@ -37,7 +37,8 @@ class CaptureConfiguration {
         List<TableId> tables = tables(source.tables());
         return new CaptureSettings(connection.address(), connection.username(), connection.password(), tables,
                 source.slotName(), source.publicationName(), source.pollInterval(), source.maxBatchSize(),
-                properties.demo().enabled() ? null : offsetFile(properties.dataDir()), source.startupTimeout());
+                properties.demo().enabled() ? null : offsetFile(properties.dataDir()), source.startupTimeout(),
+                CaptureSettings.SnapshotMode.DEBEZIUM_INITIAL);
     }
 
     /** The in-process next stage until the log takes this place. */

@@ -1,7 +1,6 @@
 package io.tidelog.capture;
 
 import io.tidelog.event.TableId;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -18,8 +17,7 @@ import java.util.Objects;
  * @param publicationName publication to create (filtered to {@code tables}) or reuse
  * @param pollInterval how long the engine waits for more changes before handing over a batch
  * @param maxBatchSize the largest batch handed to the {@link ChangeEventHandler}
- * @param offsetFile where the engine's source position is kept between runs, or null to keep it
- *     in memory only (a restart then re-snapshots)
+ * @param offsetStorage where the engine's source position is kept between runs
  * @param startupTimeout how long {@link Capture#start()} waits for the connector to be streaming
  * @param snapshot whether Debezium snapshots the tables first or only streams from the slot
  */
@@ -32,7 +30,7 @@ public record CaptureSettings(
         String publicationName,
         Duration pollInterval,
         int maxBatchSize,
-        Path offsetFile,
+        OffsetStorage offsetStorage,
         Duration startupTimeout,
         SnapshotMode snapshot) {
 
@@ -60,6 +58,7 @@ public record CaptureSettings(
         Objects.requireNonNull(pollInterval, "pollInterval");
         Objects.requireNonNull(startupTimeout, "startupTimeout");
         Objects.requireNonNull(snapshot, "snapshot");
+        Objects.requireNonNull(offsetStorage, "offsetStorage");
         if (maxBatchSize < 1) {
             throw new IllegalArgumentException("maxBatchSize must be at least 1, was " + maxBatchSize);
         }
@@ -69,6 +68,6 @@ public record CaptureSettings(
     public String toString() {
         return "CaptureSettings[address=" + address + ", username=" + username + ", password=******, tables=" + tables
                 + ", slot=" + slotName + ", publication=" + publicationName + ", pollInterval=" + pollInterval
-                + ", maxBatchSize=" + maxBatchSize + ", offsetFile=" + offsetFile + "]";
+                + ", maxBatchSize=" + maxBatchSize + ", offsets=" + offsetStorage.className() + "]";
     }
 }

@@ -20,12 +20,8 @@ final class DebeziumProperties {
         p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         p.setProperty("topic.prefix", LOGICAL_NAME);
 
-        if (s.offsetFile() != null) {
-            p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
-            p.setProperty("offset.storage.file.filename", s.offsetFile().toString());
-        } else {
-            p.setProperty("offset.storage", "org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
-        }
+        p.setProperty("offset.storage", s.offsetStorage().className());
+        s.offsetStorage().properties().forEach(p::setProperty);
         // A restart replays at most this window; the log makes replay harmless (later: exactly-once).
         p.setProperty("offset.flush.interval.ms", "1000");
 

@@ -40,6 +40,20 @@ public final class SourcePreflight {
         }
     }
 
+    /** Whether the configured replication slot exists in the source database. */
+    public static boolean slotExists(CaptureSettings s) {
+        try (Connection c = connect(s);
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT 1 FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()")) {
+            ps.setString(1, s.slotName());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw classify(e, s);
+        }
+    }
+
     private static Connection connect(CaptureSettings s) {
         Properties p = new Properties();
         p.setProperty("user", s.username());

@@ -74,7 +74,7 @@ class CaptureIT {
                 """);
         CaptureSettings settings = new CaptureSettings(new io.tidelog.capture.SourceAddress(server.host(), server.port(), DB),
                 server.superuser(), server.superuserPassword(), List.of(TABLE), "capture_it", "capture_it",
-                Duration.ofMillis(10), 1024, null, Duration.ofSeconds(60),
+                Duration.ofMillis(10), 1024, OffsetStorage.memory(), Duration.ofSeconds(60),
                 CaptureSettings.SnapshotMode.DEBEZIUM_INITIAL);
         SourcePreflight.check(settings);
         capture = new Capture(settings, events::addAll);

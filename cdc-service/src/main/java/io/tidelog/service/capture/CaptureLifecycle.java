@@ -1,14 +1,13 @@
 package io.tidelog.service.capture;
 
 import io.tidelog.capture.Capture;
-import io.tidelog.capture.CaptureSettings;
-import io.tidelog.capture.ChangeEventHandler;
-import io.tidelog.capture.SourcePreflight;
+import io.tidelog.capture.SourcePipeline;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Runs {@link Capture} with the application: checks the source, then starts the engine when the
- * context starts, and stops it before the context's beans are destroyed. A refused source fails
+ * Runs the {@link SourcePipeline} with the application: checks the source, snapshots if needed and
+ * starts streaming when the context starts (the web server is already up, so health answers during
+ * a long snapshot), and stops it before the context's beans are destroyed. A refused source fails
  * startup with a {@link io.tidelog.capture.SourceCheckException}.
  */
 public final class CaptureLifecycle implements SmartLifecycle {
@@ -16,26 +15,36 @@ public final class CaptureLifecycle implements SmartLifecycle {
     /** After the web server, so health answers while the snapshot runs; before load generators. */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1000;
 
-    private final Capture capture;
+    private final SourcePipeline pipeline;
+    private volatile boolean started;
 
-    public CaptureLifecycle(CaptureSettings settings, ChangeEventHandler handler) {
-        this.capture = new Capture(settings, handler);
+    public CaptureLifecycle(SourcePipeline pipeline) {
+        this.pipeline = pipeline;
     }
 
     @Override
     public void start() {
-        SourcePreflight.check(capture.settings());
-        capture.start();
+        started = true;
+        try {
+            pipeline.start();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while starting capture", e);
+        }
     }
 
     @Override
     public void stop() {
-        capture.close();
+        pipeline.close();
+        started = false;
     }
 
     @Override
     public boolean isRunning() {
-        Capture.State s = capture.state();
+        if (started && pipeline.capture().state() == Capture.State.NEW) {
+            return true; // snapshotting
+        }
+        Capture.State s = pipeline.capture().state();
         return s == Capture.State.STARTING || s == Capture.State.RUNNING;
     }
 
@@ -45,6 +54,10 @@ public final class CaptureLifecycle implements SmartLifecycle {
     }
 
     public Capture capture() {
-        return capture;
+        return pipeline.capture();
+    }
+
+    public SourcePipeline pipeline() {
+        return pipeline;
     }
 }

@@ -1,7 +1,14 @@
 package io.tidelog.service.config;
 
 import io.tidelog.capture.CaptureSettings;
-import io.tidelog.capture.ChangeEventHandler;
+import io.tidelog.capture.ChangeLogWriter;
+import io.tidelog.capture.OffsetStorage;
+import io.tidelog.capture.SnapshotOptions;
+import io.tidelog.capture.SourcePipeline;
+import io.tidelog.capture.TopicNaming;
+import io.tidelog.log.ChangeLog;
+import io.tidelog.log.TopicConfig;
+import java.time.Clock;
 import io.tidelog.capture.SourceCheckException;
 import io.tidelog.capture.SourceProblem;
 import io.tidelog.event.TableId;
@@ -10,10 +17,6 @@ import io.tidelog.service.capture.CaptureHealthIndicator;
 import io.tidelog.service.capture.CaptureProgressLog;
 import io.tidelog.service.capture.RecentChanges;
 import io.tidelog.service.demo.DemoDatabase;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -34,22 +37,32 @@ class CaptureConfiguration {
     @Bean
     CaptureSettings captureSettings(TidelogProperties properties, SourceConnection connection) {
         TidelogProperties.Source source = properties.source();
-        List<TableId> tables = tables(source.tables());
-        return new CaptureSettings(connection.address(), connection.username(), connection.password(), tables,
-                source.slotName(), source.publicationName(), source.pollInterval(), source.maxBatchSize(),
-                properties.demo().enabled() ? null : offsetFile(properties.dataDir()), source.startupTimeout(),
-                CaptureSettings.SnapshotMode.DEBEZIUM_INITIAL);
+        return new CaptureSettings(connection.address(), connection.username(), connection.password(),
+                tables(source.tables()), source.slotName(), source.publicationName(), source.pollInterval(),
+                source.maxBatchSize(), OffsetStorage.memory(), source.startupTimeout(),
+                CaptureSettings.SnapshotMode.STREAM_ONLY);
     }
 
-    /** The in-process next stage until the log takes this place. */
+    @Bean
+    ChangeLogWriter changeLogWriter(ChangeLog changeLog, TidelogProperties properties, CaptureSettings settings) {
+        TidelogProperties.Log log = properties.log();
+        return new ChangeLogWriter(changeLog, topicNaming(log.topicPrefix()), TopicConfig.compacted(log.partitions()),
+                settings.tables(), Clock.systemUTC());
+    }
+
+    /** The latest captured changes, for the progress line and status. */
     @Bean
     RecentChanges recentChanges() {
         return new RecentChanges(100);
     }
 
     @Bean
-    CaptureLifecycle captureLifecycle(CaptureSettings settings, ChangeEventHandler handler) {
-        return new CaptureLifecycle(settings, handler);
+    CaptureLifecycle captureLifecycle(CaptureSettings settings, TidelogProperties properties, ChangeLog changeLog,
+                                      ChangeLogWriter writer, RecentChanges recent) {
+        TidelogProperties.Snapshot snapshot = properties.snapshot();
+        return new CaptureLifecycle(new SourcePipeline(settings,
+                new SnapshotOptions(snapshot.parallelism(), snapshot.rowsPerChunk()), changeLog, writer, recent,
+                Clock.systemUTC()));
     }
 
     @Bean
@@ -60,6 +73,15 @@ class CaptureConfiguration {
     @Bean
     CaptureProgressLog captureProgressLog(CaptureLifecycle capture, RecentChanges recent) {
         return new CaptureProgressLog(capture, recent);
+    }
+
+    private static TopicNaming topicNaming(String prefix) {
+        try {
+            return new TopicNaming(prefix);
+        } catch (IllegalArgumentException e) {
+            throw new SourceCheckException(SourceProblem.TABLES_INVALID, "tidelog.log.topic-prefix: " + e.getMessage() + ".",
+                    "Set tidelog.log.topic-prefix to letters, digits, '.', '_' or '-'.");
+        }
     }
 
     private static List<TableId> tables(List<String> names) {
@@ -77,14 +99,5 @@ class CaptureConfiguration {
                         "Write each entry of tidelog.source.tables as schema.table.");
             }
         }).toList();
-    }
-
-    private static Path offsetFile(Path dataDir) {
-        try {
-            Files.createDirectories(dataDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create tidelog.data-dir " + dataDir.toAbsolutePath(), e);
-        }
-        return dataDir.resolve("source-offsets.dat");
     }
 }

@@ -1,6 +1,7 @@
 package io.tidelog.service.config;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -15,7 +16,9 @@ import org.springframework.validation.annotation.Validated;
  * Tidelog's configuration, bound from {@code tidelog.*}.
  *
  * @param source the PostgreSQL database to capture
- * @param dataDir where Tidelog keeps its state (source position; later the log)
+ * @param dataDir where Tidelog keeps its state: the embedded log, and in it the source position
+ * @param log the change log
+ * @param snapshot the aligned initial snapshot
  * @param demo the self-contained demo: an embedded PostgreSQL with a write load
  */
 @ConfigurationProperties("tidelog")
@@ -23,7 +26,34 @@ import org.springframework.validation.annotation.Validated;
 public record TidelogProperties(
         @Valid @DefaultValue Source source,
         @DefaultValue("./tidelog-data") Path dataDir,
+        @Valid @DefaultValue Log log,
+        @Valid @DefaultValue Snapshot snapshot,
         @Valid @DefaultValue Demo demo) {
+
+    /**
+     * The change log: one topic per table, {@code <topic-prefix>.<schema>.<table>}, compacted.
+     *
+     * @param topicPrefix first part of every table topic's name
+     * @param partitions partitions of each table topic; a row's changes always go to the same one
+     * @param fsyncInterval 0 to fsync every appended batch before acknowledging it (group commit), or
+     *     how often to fsync, acknowledging appends at the next fsync
+     */
+    public record Log(
+            @DefaultValue("tidelog") @Pattern(regexp = "[a-zA-Z0-9._-]+",
+                    message = "must be letters, digits, '.', '_' or '-'") String topicPrefix,
+            @DefaultValue("4") @Min(1) @Max(10_000) int partitions,
+            @DefaultValue("0ms") Duration fsyncInterval) {
+    }
+
+    /**
+     * The aligned initial snapshot, taken when a table has no completed snapshot in the log.
+     *
+     * @param parallelism connections reading tables concurrently, each in the same exported snapshot
+     * @param rowsPerChunk rows per TID-range chunk
+     */
+    public record Snapshot(@DefaultValue("2") @Min(1) @Max(64) int parallelism,
+                           @DefaultValue("100000") @Min(1000) long rowsPerChunk) {
+    }
 
     /**
      * The source database.

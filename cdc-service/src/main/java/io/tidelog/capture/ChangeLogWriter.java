@@ -1,0 +1,163 @@
+package io.tidelog.capture;
+
+import io.tidelog.event.ChangeEvent;
+import io.tidelog.event.ChangeEventJson;
+import io.tidelog.event.Op;
+import io.tidelog.event.SourcePosition;
+import io.tidelog.event.TableId;
+import io.tidelog.log.AppendResult;
+import io.tidelog.log.ChangeLog;
+import io.tidelog.log.LogRecord;
+import io.tidelog.log.ReadResult;
+import io.tidelog.log.Record;
+import io.tidelog.log.TopicConfig;
+import io.tidelog.log.TopicPartition;
+import io.tidelog.snapshot.SnapshotConsumer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes change events into the change log: one topic per table (compacted by default), the
+ * partition chosen by the primary key so that a row's changes stay in order, the key and value
+ * encoded by {@link ChangeEventJson}. A delete is followed by a tombstone for its key, so that
+ * compaction eventually drops the row.
+ *
+ * <p>Exactly once: every record carries its source position ({@link PositionHeader}). On open, the
+ * writer reads the position of the last record of each partition; a streamed event at or before
+ * that position was written before a crash and is dropped when the engine delivers it again. The
+ * comparison is per partition because one batch spans partitions and a crash can leave some of them
+ * durable and others not. Snapshot reads are never dropped: an interrupted snapshot starts over.
+ *
+ * <p>{@link #handle} returns only when every record of the batch is durable; capture acknowledges
+ * the batch's source position to PostgreSQL only then. {@link #accept} (snapshot rows) may be called
+ * concurrently from several readers; {@link #handle} from one capture thread.
+ */
+public final class ChangeLogWriter implements ChangeEventHandler, SnapshotConsumer {
+
+    private static final Logger log = LoggerFactory.getLogger(ChangeLogWriter.class);
+
+    private final ChangeLog changeLog;
+    private final TopicNaming naming;
+    private final TopicConfig tableTopic;
+    private final Clock clock;
+    private final ChangeEventJson json = new ChangeEventJson();
+    private final Map<TableId, String> topics = new ConcurrentHashMap<>();
+    /** Position of the last record written before this writer opened, per partition; read-only after open. */
+    private final Map<TopicPartition, long[]> writtenBefore = new ConcurrentHashMap<>();
+    private volatile long duplicatesDropped;
+
+    /**
+     * Opens the writer for these tables, creating their topics and reading where each partition ends.
+     *
+     * @param tableTopic the configuration of table topics this writer creates
+     */
+    public ChangeLogWriter(ChangeLog changeLog, TopicNaming naming, TopicConfig tableTopic, List<TableId> tables,
+                           Clock clock) {
+        this.changeLog = changeLog;
+        this.naming = naming;
+        this.tableTopic = tableTopic;
+        this.clock = clock;
+        for (TableId table : tables) {
+            String topic = topic(table);
+            for (int p = 0; p < changeLog.topicConfig(topic).partitions(); p++) {
+                TopicPartition tp = new TopicPartition(topic, p);
+                long[] last = lastPosition(tp);
+                if (last != null) {
+                    writtenBefore.put(tp, last);
+                }
+            }
+        }
+    }
+
+    /** Streamed changes: drops those already in the log, appends the rest, returns once durable. */
+    @Override
+    public void handle(List<ChangeEvent> batch) throws InterruptedException {
+        write(batch, true);
+    }
+
+    /** Snapshot rows: appended as they are, returns once durable. */
+    @Override
+    public void accept(List<ChangeEvent> rows) throws InterruptedException {
+        write(rows, false);
+    }
+
+    /** Streamed events dropped because the log already held them (re-delivered after a crash). */
+    public long duplicatesDropped() {
+        return duplicatesDropped;
+    }
+
+    /** The topic of a table, created on first use. */
+    public String topic(TableId table) {
+        return topics.computeIfAbsent(table, t -> {
+            String topic = naming.topic(t);
+            changeLog.createTopic(topic, tableTopic);
+            return topic;
+        });
+    }
+
+    private void write(List<ChangeEvent> events, boolean dedupe) throws InterruptedException {
+        long now = clock.millis();
+        Map<TopicPartition, List<Record>> byPartition = new LinkedHashMap<>();
+        long dropped = 0;
+        for (ChangeEvent e : events) {
+            String topic = topic(e.table());
+            byte[] key = json.key(e);
+            TopicPartition tp = new TopicPartition(topic, changeLog.partitionFor(topic, key));
+            SourcePosition p = e.position();
+            long[] before = dedupe ? writtenBefore.get(tp) : null;
+            if (before != null && PositionHeader.atOrBefore(p.commitLsn(), p.lsn(), before)) {
+                dropped++;
+                continue;
+            }
+            List<Record> records = byPartition.computeIfAbsent(tp, x -> new ArrayList<>());
+            List<io.tidelog.log.Header> headers = List.of(PositionHeader.of(p));
+            records.add(new Record(key, json.value(e, now), headers, p.commitTime().toEpochMilli()));
+            if (e.op() == Op.DELETE) {
+                records.add(new Record(key, null, headers, p.commitTime().toEpochMilli()));
+            }
+        }
+        if (dropped > 0) {
+            duplicatesDropped += dropped;
+            log.info("Dropped {} re-delivered changes the log already holds", dropped);
+        }
+        List<CompletableFuture<AppendResult>> pending = new ArrayList<>(byPartition.size());
+        byPartition.forEach((tp, records) -> pending.add(changeLog.append(tp, records)));
+        for (CompletableFuture<AppendResult> f : pending) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                throw new CaptureWriteException("Appending captured changes to the log failed: " + e.getCause().getMessage(),
+                        e.getCause());
+            }
+        }
+    }
+
+    /** The position of the last record of a partition that carries one, or null for none. */
+    private long[] lastPosition(TopicPartition tp) {
+        long end = changeLog.endOffset(tp);
+        long start = changeLog.logStartOffset(tp);
+        for (long window = 16; end > start; window *= 4) {
+            long from = Math.max(start, end - window);
+            ReadResult r = changeLog.read(tp, from, Integer.MAX_VALUE, Integer.MAX_VALUE);
+            List<LogRecord> records = r.records();
+            for (int i = records.size() - 1; i >= 0; i--) {
+                long[] position = PositionHeader.read(records.get(i));
+                if (position != null) {
+                    return position;
+                }
+            }
+            if (from == start) {
+                break;
+            }
+        }
+        return null;
+    }
+}

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param offsetStorage where the engine's source position is kept between runs
  * @param startupTimeout how long {@link Capture#start()} waits for the connector to be streaming
  * @param snapshot whether Debezium snapshots the tables first or only streams from the slot
+ * @param heartbeatInterval how often the engine commits its position while no captured change
+ *     arrives, so that an idle captured database does not pin WAL in the slot; zero disables
  */
 public record CaptureSettings(
         SourceAddress address,
@@ -32,7 +34,8 @@ public record CaptureSettings(
         int maxBatchSize,
         OffsetStorage offsetStorage,
         Duration startupTimeout,
-        SnapshotMode snapshot) {
+        SnapshotMode snapshot,
+        Duration heartbeatInterval) {
 
     /** Who reads the tables' existing rows. */
     public enum SnapshotMode {
@@ -59,6 +62,7 @@ public record CaptureSettings(
         Objects.requireNonNull(startupTimeout, "startupTimeout");
         Objects.requireNonNull(snapshot, "snapshot");
         Objects.requireNonNull(offsetStorage, "offsetStorage");
+        Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
         if (maxBatchSize < 1) {
             throw new IllegalArgumentException("maxBatchSize must be at least 1, was " + maxBatchSize);
         }

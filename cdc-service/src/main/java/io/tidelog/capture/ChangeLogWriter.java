@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * encoded by {@link ChangeEventJson}. A delete is followed by a tombstone for its key, so that
  * compaction eventually drops the row.
  *
+ * <p>A table without a primary key (captured through {@code REPLICA IDENTITY FULL}) is keyed by the
+ * whole row, so an update changes the key: it is written as a delete of the old row (with its
+ * tombstone) followed by the update under the new key. Identical duplicate rows share a key and so
+ * appear once in the compacted view.
+ *
  * <p>Exactly once: every record carries its source position ({@link PositionHeader}). On open, the
  * writer reads the position of the last record of each partition; a streamed event at or before
  * that position was written before a crash and is dropped when the engine delivers it again. The
@@ -107,7 +112,7 @@ public final class ChangeLogWriter implements ChangeEventHandler, SnapshotConsum
         long now = clock.millis();
         Map<TopicPartition, List<Record>> byPartition = new LinkedHashMap<>();
         long dropped = 0;
-        for (ChangeEvent e : events) {
+        for (ChangeEvent e : expandKeylessUpdates(events)) {
             String topic = topic(e.table());
             byte[] key = json.key(e);
             TopicPartition tp = new TopicPartition(topic, changeLog.partitionFor(topic, key));
@@ -138,6 +143,26 @@ public final class ChangeLogWriter implements ChangeEventHandler, SnapshotConsum
                         e.getCause());
             }
         }
+    }
+
+    /** Rewrites each keyless update whose row changed as a delete of the old row, then the update. */
+    private static List<ChangeEvent> expandKeylessUpdates(List<ChangeEvent> events) {
+        List<ChangeEvent> out = null;
+        for (int i = 0; i < events.size(); i++) {
+            ChangeEvent e = events.get(i);
+            boolean rekeyed = e.op() == Op.UPDATE && e.keyColumns().isEmpty() && e.before() != null
+                    && !e.before().equals(e.after());
+            if (rekeyed && out == null) {
+                out = new ArrayList<>(events.subList(0, i));
+            }
+            if (rekeyed) {
+                out.add(new ChangeEvent(e.table(), Op.DELETE, e.keyColumns(), e.key(), e.before(), null, e.position()));
+            }
+            if (out != null) {
+                out.add(e);
+            }
+        }
+        return out == null ? events : out;
     }
 
     /** The position of the last record of a partition that carries one, or null for none. */

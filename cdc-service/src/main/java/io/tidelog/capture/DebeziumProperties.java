@@ -11,6 +11,9 @@ final class DebeziumProperties {
     /** Debezium names this "topic.prefix"; Tidelog does not use Debezium's topics, only its records. */
     static final String LOGICAL_NAME = "tidelog";
 
+    /** Prefix of the logical decoding messages heartbeats emit; their records never reach the log. */
+    static final String HEARTBEAT_PREFIX = "tidelog.heartbeat";
+
     private DebeziumProperties() {
     }
 
@@ -44,6 +47,17 @@ final class DebeziumProperties {
         p.setProperty("poll.interval.ms", Long.toString(s.pollInterval().toMillis()));
         p.setProperty("max.batch.size", Integer.toString(s.maxBatchSize()));
         p.setProperty("max.queue.size", Integer.toString(Math.max(8192, 4 * s.maxBatchSize())));
+
+        // Heartbeats commit the latest received LSN while the captured tables are quiet, so the slot
+        // does not hold WAL that other tables' writes keep producing.
+        p.setProperty("heartbeat.interval.ms", Long.toString(s.heartbeatInterval().toMillis()));
+        // PostgreSQL 15+ sends nothing for transactions on other tables, so a heartbeat alone has no
+        // new position to commit; a logical decoding message gives it one, without a heartbeat table.
+        if (!s.heartbeatInterval().isZero()) {
+            p.setProperty("heartbeat.action.query",
+                    "SELECT pg_logical_emit_message(false, '" + HEARTBEAT_PREFIX + "', now()::text)");
+            p.setProperty("message.prefix.include.list", Pattern.quote(HEARTBEAT_PREFIX));
+        }
 
         // Value representations RecordMapper relies on: exact decimals, microsecond times, raw bytes.
         p.setProperty("decimal.handling.mode", "precise");

@@ -16,8 +16,8 @@ import org.apache.kafka.connect.source.SourceRecord;
 
 /**
  * Maps one Debezium {@link SourceRecord} (Connect/Struct format, PostgreSQL envelope) to a
- * {@link ChangeEvent}. Records that are not row changes (heartbeats, tombstones, transaction
- * markers) map to null. Thread-safe.
+ * {@link ChangeEvent}. Records that are not row changes (heartbeats, logical decoding messages,
+ * tombstones, transaction markers) map to null. Thread-safe.
  */
 final class RecordMapper {
 
@@ -26,8 +26,9 @@ final class RecordMapper {
 
     /** The change in this record, or null when the record carries none. */
     ChangeEvent map(SourceRecord record) {
-        if (!(record.value() instanceof Struct value) || value.schema().field("op") == null) {
-            return null;
+        if (!(record.value() instanceof Struct value) || value.schema().field("op") == null
+                || value.schema().field("after") == null) {
+            return null; // heartbeats, logical decoding messages (op "m"), transaction markers
         }
         Struct source = value.getStruct("source");
         TableId table = new TableId(source.getString("schema"), source.getString("table"));

@@ -43,7 +43,7 @@ public final class SourcePipeline implements AutoCloseable {
         this.settings = new CaptureSettings(settings.address(), settings.username(), settings.password(),
                 settings.tables(), settings.slotName(), settings.publicationName(), settings.pollInterval(),
                 settings.maxBatchSize(), OffsetStorage.log(logId), settings.startupTimeout(),
-                CaptureSettings.SnapshotMode.STREAM_ONLY);
+                CaptureSettings.SnapshotMode.STREAM_ONLY, settings.heartbeatInterval());
         this.snapshotOptions = snapshotOptions;
         this.changeLog = changeLog;
         this.writer = writer;

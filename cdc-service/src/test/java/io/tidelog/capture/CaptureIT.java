@@ -75,7 +75,7 @@ class CaptureIT {
         CaptureSettings settings = new CaptureSettings(new io.tidelog.capture.SourceAddress(server.host(), server.port(), DB),
                 server.superuser(), server.superuserPassword(), List.of(TABLE), "capture_it", "capture_it",
                 Duration.ofMillis(10), 1024, OffsetStorage.memory(), Duration.ofSeconds(60),
-                CaptureSettings.SnapshotMode.DEBEZIUM_INITIAL);
+                CaptureSettings.SnapshotMode.DEBEZIUM_INITIAL, Duration.ZERO);
         SourcePreflight.check(settings);
         capture = new Capture(settings, events::addAll);
         capture.start();

@@ -66,7 +66,7 @@ class OneEncodingIT {
         List<ChangeEvent> streamed = Collections.synchronizedList(new ArrayList<>());
         CaptureSettings captureSettings = new CaptureSettings(new SourceAddress(server.host(), server.port(), DB),
                 server.superuser(), server.superuserPassword(), List.of(TABLE), "encoding_it", "encoding_it",
-                Duration.ofMillis(10), 1024, OffsetStorage.memory(), Duration.ofSeconds(60), CaptureSettings.SnapshotMode.STREAM_ONLY);
+                Duration.ofMillis(10), 1024, OffsetStorage.memory(), Duration.ofSeconds(60), CaptureSettings.SnapshotMode.STREAM_ONLY, Duration.ZERO);
         try (Capture capture = new Capture(captureSettings, streamed::addAll)) {
             capture.start();
             server.execute(DB, "UPDATE every_type SET id = id");

@@ -60,7 +60,7 @@ class SourcePipelineIT {
         CaptureSettings settings = new CaptureSettings(new SourceAddress(server.host(), server.port(), DB),
                 server.superuser(), server.superuserPassword(), List.of(TABLE), "pipeline_it", "pipeline_it",
                 Duration.ofMillis(10), 512, OffsetStorage.memory(), Duration.ofSeconds(60),
-                CaptureSettings.SnapshotMode.STREAM_ONLY);
+                CaptureSettings.SnapshotMode.STREAM_ONLY, Duration.ZERO);
 
         Writers writers = new Writers(server);
         writers.start();

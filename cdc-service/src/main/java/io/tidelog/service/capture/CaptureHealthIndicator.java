@@ -2,6 +2,9 @@ package io.tidelog.service.capture;
 
 import io.tidelog.capture.Capture;
 import io.tidelog.capture.CaptureStats;
+import io.tidelog.capture.SlotMonitor;
+import io.tidelog.snapshot.AlignedSnapshot;
+import java.util.Map;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
@@ -9,9 +12,11 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 public final class CaptureHealthIndicator implements HealthIndicator {
 
     private final CaptureLifecycle lifecycle;
+    private final SlotMonitor slots;
 
-    public CaptureHealthIndicator(CaptureLifecycle lifecycle) {
+    public CaptureHealthIndicator(CaptureLifecycle lifecycle, SlotMonitor slots) {
         this.lifecycle = lifecycle;
+        this.slots = slots;
     }
 
     @Override
@@ -25,6 +30,17 @@ public final class CaptureHealthIndicator implements HealthIndicator {
             case FAILED -> Health.down().withDetail("error", String.valueOf(capture.failure()));
         };
         CaptureStats.Snapshot s = capture.stats().snapshot();
+        SlotMonitor.SlotStatus slot = slots.latest();
+        if (slot != null) {
+            b.withDetail("slotLagBytes", slot.lagBytes()).withDetail("slotActive", slot.active());
+        }
+        AlignedSnapshot snapshot = lifecycle.pipeline().snapshot();
+        if (snapshot != null) {
+            b.withDetail("snapshot", snapshot.progress().tables().stream().map(t -> Map.of(
+                    "table", t.table().toString(), "rows", t.rows(), "estimatedRows", t.estimatedRows(),
+                    "percent", Math.round(t.percent() * 10) / 10.0, "rowsPerSecond", Math.round(t.rowsPerSecond()),
+                    "done", t.done())).toList());
+        }
         return b.withDetail("state", state)
                 .withDetail("slot", capture.settings().slotName())
                 .withDetail("source", capture.settings().address().toString())

@@ -3,12 +3,14 @@ package io.tidelog.service.config;
 import io.tidelog.capture.CaptureSettings;
 import io.tidelog.capture.ChangeLogWriter;
 import io.tidelog.capture.OffsetStorage;
+import io.tidelog.capture.SlotMonitor;
 import io.tidelog.capture.SnapshotOptions;
 import io.tidelog.capture.SourcePipeline;
 import io.tidelog.capture.TopicNaming;
 import io.tidelog.log.ChangeLog;
 import io.tidelog.log.TopicConfig;
 import java.time.Clock;
+import java.time.Duration;
 import io.tidelog.capture.SourceCheckException;
 import io.tidelog.capture.SourceProblem;
 import io.tidelog.event.TableId;
@@ -40,7 +42,7 @@ class CaptureConfiguration {
         return new CaptureSettings(connection.address(), connection.username(), connection.password(),
                 tables(source.tables()), source.slotName(), source.publicationName(), source.pollInterval(),
                 source.maxBatchSize(), OffsetStorage.memory(), source.startupTimeout(),
-                CaptureSettings.SnapshotMode.STREAM_ONLY);
+                CaptureSettings.SnapshotMode.STREAM_ONLY, source.heartbeatInterval());
     }
 
     @Bean
@@ -65,9 +67,16 @@ class CaptureConfiguration {
                 Clock.systemUTC()));
     }
 
+    @Bean(destroyMethod = "close")
+    SlotMonitor slotMonitor(CaptureSettings settings, TidelogProperties properties) {
+        SlotMonitor monitor = new SlotMonitor(settings, properties.source().slotLagWarning().toBytes(), Clock.systemUTC());
+        monitor.start(Duration.ofSeconds(10));
+        return monitor;
+    }
+
     @Bean
-    CaptureHealthIndicator captureHealthIndicator(CaptureLifecycle capture) {
-        return new CaptureHealthIndicator(capture);
+    CaptureHealthIndicator captureHealthIndicator(CaptureLifecycle capture, SlotMonitor slots) {
+        return new CaptureHealthIndicator(capture, slots);
     }
 
     @Bean

@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -67,6 +68,8 @@ public record TidelogProperties(
      * @param pollInterval how long the engine waits for more changes before handing a batch on; sets latency at low rates
      * @param maxBatchSize most changes handed on at once
      * @param startupTimeout how long startup waits for the connector to run
+     * @param heartbeatInterval how often the stored position advances while the captured tables are quiet, so the slot does not pin WAL; 0 disables
+     * @param slotLagWarning slot lag (WAL the slot holds back) above which Tidelog warns and reports it in health
      */
     public record Source(
             String url,
@@ -79,7 +82,9 @@ public record TidelogProperties(
                     message = "must be a plain PostgreSQL identifier of at most 63 characters") String publicationName,
             @DefaultValue("10ms") Duration pollInterval,
             @DefaultValue("2048") @Min(1) int maxBatchSize,
-            @DefaultValue("60s") Duration startupTimeout) {
+            @DefaultValue("60s") Duration startupTimeout,
+            @DefaultValue("10s") Duration heartbeatInterval,
+            @DefaultValue("1GB") DataSize slotLagWarning) {
 
         @Override
         public String toString() {

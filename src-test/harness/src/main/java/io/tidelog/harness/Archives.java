@@ -7,17 +7,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
- * Unpacks server distributions. Keeps permission bits (so executables stay executable), symbolic
- * and hard links; refuses entries and link targets that would land outside the target directory.
+ * Unpacks server distributions. Keeps permission bits (so executables stay executable) and, in tar
+ * archives, symbolic and hard links; refuses entries and link targets that would land outside the
+ * target directory.
  * Stateless.
  */
 final class Archives {
@@ -58,6 +62,36 @@ final class Archives {
                 } else if (entry.isFile()) {
                     Files.copy(tar, path, StandardCopyOption.REPLACE_EXISTING);
                     Files.setPosixFilePermissions(path, permissions(entry.getMode()));
+                }
+            }
+        }
+        for (Map.Entry<Path, Integer> dir : directoryModes.entrySet()) {
+            Files.setPosixFilePermissions(dir.getKey(), permissions(dir.getValue()));
+        }
+    }
+
+    /**
+     * Extracts a {@code .zip} file into {@code target}, which is created if missing. Entries without
+     * Unix permissions get {@code 0644} (files) or {@code 0755} (directories); symbolic links are refused.
+     */
+    static void extractZip(Path zip, Path target) throws IOException {
+        Path root = Files.createDirectories(target).toRealPath();
+        Map<Path, Integer> directoryModes = new LinkedHashMap<>();
+        try (ZipFile file = ZipFile.builder().setPath(zip).get()) {
+            for (ZipArchiveEntry entry : Collections.list(file.getEntries())) {
+                Path path = inside(root, root.resolve(entry.getName()), entry.getName());
+                int mode = entry.getUnixMode() & 07777;
+                if (entry.isDirectory()) {
+                    Files.createDirectories(path);
+                    directoryModes.put(path, mode == 0 ? 0755 : mode);
+                } else if (entry.isUnixSymlink()) {
+                    throw new IOException("symbolic link in " + zip + ": " + entry.getName());
+                } else {
+                    Files.createDirectories(path.getParent());
+                    try (InputStream in = file.getInputStream(entry)) {
+                        Files.copy(in, path, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    Files.setPosixFilePermissions(path, permissions(mode == 0 ? 0644 : mode));
                 }
             }
         }

@@ -58,7 +58,11 @@ final class ServerRuntime {
 
     /** Creates the work directory; the caller must {@link #close()} the result if it does not start. */
     static ServerRuntime create(String name, ProcessTree.Signal stopSignal) {
-        ServerUser user = ServerUser.forServers();
+        return create(name, stopSignal, ServerUser.forServers());
+    }
+
+    /** As {@link #create(String, ProcessTree.Signal)}, running tools and the server as {@code user}. */
+    static ServerRuntime create(String name, ProcessTree.Signal stopSignal, ServerUser user) {
         try {
             ServerRuntime runtime = new ServerRuntime(name, WorkDirs.create(name, user), user, stopSignal);
             if (!RunningServers.add(runtime)) {

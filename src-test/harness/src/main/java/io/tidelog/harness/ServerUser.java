@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The user server processes run as: this JVM's own user, or — when the JVM runs as root — the
+ * The user server processes run as ({@link #forServers()}): this JVM's own user, or — when the JVM runs as root — the
  * unprivileged user/group 65534 ({@code nobody}/{@code nogroup}), because PostgreSQL and OpenSearch
  * refuse to run as root and development and CI machines run everything as root.
  *
@@ -25,6 +25,7 @@ final class ServerUser {
     static final int UNPRIVILEGED_ID = 65534;
 
     private static final ServerUser INSTANCE = new ServerUser(runningAsRoot());
+    private static final ServerUser JVM_USER = new ServerUser(false);
 
     private final boolean dropPrivileges;
 
@@ -32,8 +33,17 @@ final class ServerUser {
         this.dropPrivileges = dropPrivileges;
     }
 
+    /** The user for servers that refuse root, and for any server whose files all live in its work directory. */
     static ServerUser forServers() {
         return INSTANCE;
+    }
+
+    /**
+     * This JVM's own user, never dropping privileges: for a child JVM that reads its class path from
+     * where this JVM reads it (a root-only {@code ~/.m2}, for instance).
+     */
+    static ServerUser jvmUser() {
+        return JVM_USER;
     }
 
     boolean dropsPrivileges() {

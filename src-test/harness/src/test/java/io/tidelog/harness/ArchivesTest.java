@@ -14,6 +14,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +70,36 @@ class ArchivesTest {
         assertThat(target.getParent().resolve("evil")).doesNotExist();
     }
 
+    @Test
+    void unpacksZipsKeepingUnixModes() throws IOException {
+        Path zip = target.resolve("dist.zip");
+        try (ZipArchiveOutputStream out = new ZipArchiveOutputStream(zip)) {
+            zipEntry(out, "dist/bin/", 0755, null);
+            zipEntry(out, "dist/bin/server", 0755, "#!/bin/sh\n");
+            zipEntry(out, "dist/config/server.yml", 0640, "a: 1\n");
+            zipEntry(out, "dist/README", 0, "no mode recorded");
+        }
+
+        Archives.extractZip(zip, target.resolve("out"));
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target.resolve("out/dist/bin/server")))).isEqualTo("rwxr-xr-x");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target.resolve("out/dist/config/server.yml")))).isEqualTo("rw-r-----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target.resolve("out/dist/README")))).isEqualTo("rw-r--r--");
+        assertThat(target.resolve("out/dist/config/server.yml")).hasContent("a: 1");
+    }
+
+    @Test
+    void refusesZipEntriesThatEscapeTheTarget() throws IOException {
+        Path zip = target.resolve("evil.zip");
+        try (ZipArchiveOutputStream out = new ZipArchiveOutputStream(zip)) {
+            zipEntry(out, "../evil", 0644, "x");
+        }
+
+        assertThatThrownBy(() -> Archives.extractZip(zip, target.resolve("inside")))
+                .isInstanceOf(IOException.class).hasMessageContaining("../evil");
+        assertThat(target.resolve("evil")).doesNotExist();
+    }
+
     @ParameterizedTest
     @CsvSource({"0755, rwxr-xr-x", "0644, rw-r--r--", "0700, rwx------", "04755, rwxr-xr-x", "0, ---------"})
     void permissionBitsOfAMode(String octal, String expected) {
@@ -101,6 +133,18 @@ class ArchivesTest {
         tar.putArchiveEntry(entry);
         tar.write(data);
         tar.closeArchiveEntry();
+    }
+
+    private static void zipEntry(ZipArchiveOutputStream out, String name, int mode, String content) throws IOException {
+        ZipArchiveEntry entry = new ZipArchiveEntry(name);
+        if (mode != 0) {
+            entry.setUnixMode((name.endsWith("/") ? 040000 : 0100000) | mode);
+        }
+        out.putArchiveEntry(entry);
+        if (content != null) {
+            out.write(content.getBytes(StandardCharsets.UTF_8));
+        }
+        out.closeArchiveEntry();
     }
 
     private static void link(TarArchiveOutputStream tar, String name, String linkName, byte type) throws IOException {

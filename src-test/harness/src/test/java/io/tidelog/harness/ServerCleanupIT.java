@@ -69,7 +69,7 @@ class ServerCleanupIT {
         assertThat(workDirsOf("port-taken")).isEmpty();
     }
 
-    private static List<Path> workDirsOf(String server) {
+    static List<Path> workDirsOf(String server) {
         Path base = Path.of(System.getProperty(WorkDirs.BASE_DIR_PROPERTY, System.getProperty("java.io.tmpdir")));
         try (Stream<Path> dirs = Files.list(base)) {
             return dirs.filter(d -> d.getFileName().toString().startsWith("tidelog-" + server + "-")).collect(Collectors.toList());

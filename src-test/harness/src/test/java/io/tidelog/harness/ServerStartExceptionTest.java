@@ -12,6 +12,8 @@ class ServerStartExceptionTest {
             postgres bind failure   | could not bind IPv4 address "127.0.0.1": Address already in use | true
             java BindException      | java.net.BindException: Address already in use (Bind failed)    | true
             redis                   | Could not create server TCP listening socket: address already in use | true
+            kafka                   | org.apache.kafka.common.KafkaException: Socket server failed to bind to 127.0.0.1:9092: Address already in use. | true
+            opensearch              | BindHttpException[Failed to bind to 127.0.0.1:[9200]]; nested: BindException[Address already in use]; | true
             other failure           | FATAL: invalid value for parameter "max_connections"            | false
             """)
     void recognisesAPortTakenByAnotherProcess(String scenario, String log, boolean portInUse) {

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * own databases, slots and publications with unique names — and drop replication slots they no
  * longer read, since a slot pins WAL.
  *
- * <p>Lifecycle: each server lives in the root extension context's store, which closes it
+ * <p>Lifecycle: each server lives in the root extension context's store ({@code SharedServers}), which closes it
  * ({@link AutoCloseable}) when the run ends, whether tests passed or failed; the harness's shutdown
  * hook covers a JVM that exits before that. A server that fails to start fails the parameter
  * resolution with its {@link io.tidelog.harness.ServerStartException} as the cause.
@@ -28,8 +27,6 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * parallel test execution.
  */
 public final class PostgresExtension implements ParameterResolver {
-
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(PostgresExtension.class);
 
     /** A server configuration, the key of its shared server in the store. */
     private record Config(PostgresServer.WalLevel walLevel, List<String> settings) {
@@ -43,13 +40,7 @@ public final class PostgresExtension implements ParameterResolver {
         PostgresServer start() {
             PostgresServer.Builder builder = PostgresServer.builder().walLevel(walLevel)
                     .name("postgres-" + walLevel.name().toLowerCase(Locale.ROOT));
-            for (String setting : settings) {
-                int equals = setting.indexOf('=');
-                if (equals <= 0) {
-                    throw new ParameterResolutionException("@PostgresConfig setting is not name=value: " + setting);
-                }
-                builder.setting(setting.substring(0, equals).trim(), setting.substring(equals + 1).trim());
-            }
+            SharedServers.settings(PostgresConfig.class, settings).forEach(builder::setting);
             return builder.start();
         }
     }
@@ -62,10 +53,6 @@ public final class PostgresExtension implements ParameterResolver {
     @Override
     public PostgresServer resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Config config = parameter.findAnnotation(PostgresConfig.class).map(Config::of).orElse(Config.DEFAULT);
-        try {
-            return context.getRoot().getStore(NAMESPACE).computeIfAbsent(config, Config::start, PostgresServer.class);
-        } catch (RuntimeException e) {
-            throw new ParameterResolutionException("cannot start PostgreSQL for " + parameter.getParameter(), e);
-        }
+        return SharedServers.get(context, parameter, PostgresServer.class, config, config::start);
     }
 }

@@ -41,10 +41,22 @@ public record ChangeEvent(
         if ((op == Op.CREATE || op == Op.READ) && before != null) {
             throw new IllegalArgumentException(op + " event on " + table + ": 'before' must be absent");
         }
-        if (!key.names().equals(new java.util.LinkedHashSet<>(keyColumns))) {
+        if (!sameNames(key, keyColumns)) {
             throw new IllegalArgumentException("event on " + table + ": key " + key.names()
                     + " does not match key columns " + keyColumns);
         }
+    }
+
+    private static boolean sameNames(Row key, List<String> keyColumns) {
+        if (key.size() != keyColumns.size()) {
+            return false;
+        }
+        for (String column : keyColumns) {
+            if (!key.has(column)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The row as it is after this event, or before it for a delete. */

@@ -148,13 +148,13 @@ public final class ChangeEventJson {
         if (v instanceof UUID u) {
             return u.toString();
         } else if (v instanceof OffsetDateTime t) {
-            return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t);
+            return IsoText.offsetDateTime(t);
         } else if (v instanceof LocalDateTime t) {
-            return DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t);
+            return IsoText.dateTime(t);
         } else if (v instanceof LocalDate d) {
-            return DateTimeFormatter.ISO_LOCAL_DATE.format(d);
+            return IsoText.date(d);
         } else if (v instanceof LocalTime t) {
-            return DateTimeFormatter.ISO_LOCAL_TIME.format(t);
+            return IsoText.time(t);
         } else if (v instanceof OffsetTime t) {
             return DateTimeFormatter.ISO_OFFSET_TIME.format(t);
         } else if (v == Unavailable.VALUE) {

@@ -59,13 +59,18 @@ final class PgText {
             case "uuid" -> UUID.fromString(t);
             case "json", "jsonb" -> new Json(t);
             case "bytea" -> HexFormat.of().parseHex(t, 2, t.length());
-            case "date" -> LocalDate.parse(t);
+            case "date" -> orElse(PgTimes.date(t), () -> LocalDate.parse(t));
             case "time" -> LocalTime.parse(t);
             case "timetz" -> OffsetTime.parse(withFullOffset(t)).withOffsetSameInstant(ZoneOffset.UTC);
-            case "timestamp" -> LocalDateTime.parse(t.replace(' ', 'T'));
-            case "timestamptz" -> OffsetDateTime.parse(withFullOffset(t.replace(' ', 'T'))).withOffsetSameInstant(ZoneOffset.UTC);
+            case "timestamp" -> orElse(PgTimes.timestamp(t), () -> LocalDateTime.parse(t.replace(' ', 'T')));
+            case "timestamptz" -> orElse(PgTimes.timestamptz(t),
+                    () -> OffsetDateTime.parse(withFullOffset(t.replace(' ', 'T'))).withOffsetSameInstant(ZoneOffset.UTC));
             default -> t;
         };
+    }
+
+    private static Object orElse(Object fast, java.util.function.Supplier<Object> slow) {
+        return fast != null ? fast : slow.get();
     }
 
     /** PostgreSQL prints offsets as {@code +00}, {@code +05:30} or {@code -03:00:10}; ISO wants {@code +00:00}. */

@@ -33,16 +33,15 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: all methods may be called from any thread; {@link #admin()} returns a new client
  * the caller owns.
  */
-public final class KafkaServer implements ManagedServer {
+public final class KafkaServer extends RuntimeBackedServer {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaServer.class);
 
-    private final ServerRuntime runtime;
     private final int port;
     private final String clusterId;
 
     private KafkaServer(ServerRuntime runtime, int port, String clusterId) {
-        this.runtime = runtime;
+        super(runtime);
         this.port = port;
         this.clusterId = clusterId;
     }
@@ -87,31 +86,10 @@ public final class KafkaServer implements ManagedServer {
         return Admin.create(clientConfig());
     }
 
-    @Override
-    public String name() {
-        return runtime.name();
-    }
 
-    @Override
-    public Path workDir() {
-        return runtime.workDir();
-    }
 
-    @Override
-    public ProcessHandle processHandle() {
-        return runtime.processHandle();
-    }
 
-    @Override
-    public boolean isRunning() {
-        return runtime.isRunning();
-    }
 
-    /** Controlled shutdown (SIGTERM), wait for the JVM, delete the work directory. */
-    @Override
-    public void close() {
-        runtime.close();
-    }
 
     @Override
     public String toString() {

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: immutable once started; all methods may be called from any thread.
  */
-public final class OpenSearchServer implements ManagedServer {
+public final class OpenSearchServer extends RuntimeBackedServer {
 
     /** The distribution version this fixture is written and tested for. */
     public static final String VERSION = "2.19.6";
@@ -40,12 +40,11 @@ public final class OpenSearchServer implements ManagedServer {
     private static final Logger log = LoggerFactory.getLogger(OpenSearchServer.class);
     private static final Pattern SERVING = Pattern.compile("\"status\"\\s*:\\s*\"(green|yellow)\"");
 
-    private final ServerRuntime runtime;
     private final int port;
     private final String clusterName;
 
     private OpenSearchServer(ServerRuntime runtime, int port, String clusterName) {
-        this.runtime = runtime;
+        super(runtime);
         this.port = port;
         this.clusterName = clusterName;
     }
@@ -78,31 +77,10 @@ public final class OpenSearchServer implements ManagedServer {
         return clusterName;
     }
 
-    @Override
-    public String name() {
-        return runtime.name();
-    }
 
-    @Override
-    public Path workDir() {
-        return runtime.workDir();
-    }
 
-    @Override
-    public ProcessHandle processHandle() {
-        return runtime.processHandle();
-    }
 
-    @Override
-    public boolean isRunning() {
-        return runtime.isRunning();
-    }
 
-    /** SIGTERM, wait for the JVM, delete the work directory and every index in it. */
-    @Override
-    public void close() {
-        runtime.close();
-    }
 
     @Override
     public String toString() {

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: all methods may be called from any thread; each {@code connect} returns a new
  * connection the caller owns.
  */
-public final class PostgresServer implements ManagedServer {
+public final class PostgresServer extends RuntimeBackedServer {
 
     public static final String SUPERUSER = PostgresCluster.SUPERUSER;
 
@@ -44,12 +44,11 @@ public final class PostgresServer implements ManagedServer {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresServer.class);
 
-    private final ServerRuntime runtime;
     private final int port;
     private final String password;
 
     private PostgresServer(ServerRuntime runtime, int port, String password) {
-        this.runtime = runtime;
+        super(runtime);
         this.port = port;
         this.password = password;
     }
@@ -118,31 +117,10 @@ public final class PostgresServer implements ManagedServer {
         }
     }
 
-    @Override
-    public String name() {
-        return runtime.name();
-    }
 
-    @Override
-    public Path workDir() {
-        return runtime.workDir();
-    }
 
-    @Override
-    public ProcessHandle processHandle() {
-        return runtime.processHandle();
-    }
 
-    @Override
-    public boolean isRunning() {
-        return runtime.isRunning();
-    }
 
-    /** Fast shutdown, wait for the postmaster and its children, delete the work directory. */
-    @Override
-    public void close() {
-        runtime.close();
-    }
 
     @Override
     public String toString() {

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: immutable once started; all methods may be called from any thread.
  */
-public final class RedisServer implements ManagedServer {
+public final class RedisServer extends RuntimeBackedServer {
 
     /** The Linux x86-64 binary inside embedded-redis. */
     static final String BINARY_RESOURCE = "redis-server-6.2.6-v5-linux-amd64";
@@ -50,12 +50,11 @@ public final class RedisServer implements ManagedServer {
 
     private static final Logger log = LoggerFactory.getLogger(RedisServer.class);
 
-    private final ServerRuntime runtime;
     private final int port;
     private final String password;
 
     private RedisServer(ServerRuntime runtime, int port, String password) {
-        this.runtime = runtime;
+        super(runtime);
         this.port = port;
         this.password = password;
     }
@@ -87,31 +86,10 @@ public final class RedisServer implements ManagedServer {
         return Optional.ofNullable(password);
     }
 
-    @Override
-    public String name() {
-        return runtime.name();
-    }
 
-    @Override
-    public Path workDir() {
-        return runtime.workDir();
-    }
 
-    @Override
-    public ProcessHandle processHandle() {
-        return runtime.processHandle();
-    }
 
-    @Override
-    public boolean isRunning() {
-        return runtime.isRunning();
-    }
 
-    /** SIGTERM, wait for the server, delete the work directory (and any data it saved). */
-    @Override
-    public void close() {
-        runtime.close();
-    }
 
     @Override
     public String toString() {

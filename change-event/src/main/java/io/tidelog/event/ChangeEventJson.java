@@ -9,7 +9,6 @@ import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
@@ -107,9 +106,9 @@ public final class ChangeEventJson {
             return;
         }
         g.writeStartObject();
-        for (Map.Entry<String, Object> column : row.columns().entrySet()) {
-            g.writeName(column.getKey());
-            writeValue(g, column.getValue());
+        for (int i = 0; i < row.size(); i++) {
+            g.writeName(row.name(i));
+            writeValue(g, row.value(i));
         }
         g.writeEndObject();
     }

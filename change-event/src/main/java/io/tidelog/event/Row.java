@@ -24,18 +24,32 @@ import java.util.Set;
  */
 public final class Row {
 
-    private static final Row EMPTY = new Row(Map.of());
+    private static final Row EMPTY = new Row(new String[0], new Object[0]);
 
-    private final Map<String, Object> columns;
+    /** Column names and values in column order; never modified after construction. */
+    private final String[] names;
+    private final Object[] values;
+    private Map<String, Object> view;
 
-    private Row(Map<String, Object> columns) {
-        this.columns = columns;
+    private Row(String[] names, Object[] values) {
+        this.names = names;
+        this.values = values;
     }
 
     /** A row of these columns; iteration order is kept, null values allowed. */
     public static Row of(Map<String, ?> columns) {
         Objects.requireNonNull(columns, "columns");
-        return columns.isEmpty() ? EMPTY : new Row(Collections.unmodifiableMap(new LinkedHashMap<>(columns)));
+        if (columns.isEmpty()) {
+            return EMPTY;
+        }
+        String[] names = new String[columns.size()];
+        Object[] values = new Object[columns.size()];
+        int i = 0;
+        for (Map.Entry<String, ?> e : columns.entrySet()) {
+            names[i] = Objects.requireNonNull(e.getKey(), "column name");
+            values[i++] = e.getValue();
+        }
+        return new Row(names, values);
     }
 
     /** The row with no columns. */
@@ -45,25 +59,53 @@ public final class Row {
 
     /** Column name → value, in column order. Unmodifiable; values may be null. */
     public Map<String, Object> columns() {
-        return columns;
+        Map<String, Object> v = view;
+        if (v == null) {
+            LinkedHashMap<String, Object> m = new LinkedHashMap<>(names.length * 2);
+            for (int i = 0; i < names.length; i++) {
+                m.put(names[i], values[i]);
+            }
+            view = v = Collections.unmodifiableMap(m);
+        }
+        return v;
+    }
+
+    /** The name of column {@code i}, in column order. */
+    public String name(int i) {
+        return names[i];
+    }
+
+    /** The value of column {@code i}, in column order. */
+    public Object value(int i) {
+        return values[i];
     }
 
     /** The value of a column, or null when it is NULL or absent. */
     public Object get(String column) {
-        return columns.get(column);
+        int i = indexOf(column);
+        return i < 0 ? null : values[i];
     }
 
     /** Whether the row has this column (possibly with a NULL value). */
     public boolean has(String column) {
-        return columns.containsKey(column);
+        return indexOf(column) >= 0;
+    }
+
+    private int indexOf(String column) {
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].equals(column)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     public Set<String> names() {
-        return columns.keySet();
+        return columns().keySet();
     }
 
     public int size() {
-        return columns.size();
+        return names.length;
     }
 
     /** Rows are equal when they hold the same columns in the same order with equal values ({@code byte[]} by content). */
@@ -72,15 +114,11 @@ public final class Row {
         if (this == o) {
             return true;
         }
-        if (!(o instanceof Row other) || other.columns.size() != columns.size()) {
+        if (!(o instanceof Row other) || other.names.length != names.length) {
             return false;
         }
-        var mine = columns.entrySet().iterator();
-        var theirs = other.columns.entrySet().iterator();
-        while (mine.hasNext()) {
-            var a = mine.next();
-            var b = theirs.next();
-            if (!a.getKey().equals(b.getKey()) || !Values.equal(a.getValue(), b.getValue())) {
+        for (int i = 0; i < names.length; i++) {
+            if (!names[i].equals(other.names[i]) || !Values.equal(values[i], other.values[i])) {
                 return false;
             }
         }
@@ -90,9 +128,9 @@ public final class Row {
     @Override
     public int hashCode() {
         int h = 1;
-        for (var e : columns.entrySet()) {
-            h = 31 * h + e.getKey().hashCode();
-            h = 31 * h + Values.hash(e.getValue());
+        for (int i = 0; i < names.length; i++) {
+            h = 31 * h + names[i].hashCode();
+            h = 31 * h + Values.hash(values[i]);
         }
         return h;
     }
@@ -100,11 +138,11 @@ public final class Row {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("{");
-        for (var e : columns.entrySet()) {
-            if (sb.length() > 1) {
+        for (int i = 0; i < names.length; i++) {
+            if (i > 0) {
                 sb.append(", ");
             }
-            sb.append(e.getKey()).append('=').append(Values.toString(e.getValue()));
+            sb.append(names[i]).append('=').append(Values.toString(values[i]));
         }
         return sb.append('}').toString();
     }

@@ -4,7 +4,6 @@ import io.tidelog.log.Header;
 import io.tidelog.log.Record;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -48,7 +47,7 @@ final class BatchWriter {
             List<Header> headers = r.headers();
             b.putInt(headers.size());
             for (int h = 0, hn = headers.size(); h < hn; h++) {
-                putBytes(b, headers.get(h).key().getBytes(StandardCharsets.UTF_8));
+                putBytes(b, HeaderKeys.utf8(headers.get(h).key()));
                 putBytes(b, headers.get(h).value());
             }
             b.putInt(start, b.position() - start - 4);

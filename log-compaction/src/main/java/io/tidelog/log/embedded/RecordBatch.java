@@ -108,24 +108,13 @@ final class RecordBatch {
         List<Header> headers = r.headers();
         for (int i = 0, n = headers.size(); i < n; i++) {
             Header h = headers.get(i);
-            size += 8 + utf8Length(h.key()) + len(h.value());
+            size += 8 + HeaderKeys.utf8(h.key()).length + len(h.value());
         }
         return size;
     }
 
     private static int len(byte[] b) {
         return b == null ? 0 : b.length;
-    }
-
-    private static int utf8Length(String s) {
-        int n = s.length();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80) {
-                return s.getBytes(StandardCharsets.UTF_8).length;
-            }
-        }
-        return n;
     }
 
     static void writeSegmentHeader(ByteBuffer buf, long baseOffset) {

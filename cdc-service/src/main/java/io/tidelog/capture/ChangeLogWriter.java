@@ -7,11 +7,13 @@ import io.tidelog.event.SourcePosition;
 import io.tidelog.event.TableId;
 import io.tidelog.log.AppendResult;
 import io.tidelog.log.ChangeLog;
+import io.tidelog.log.LatestValues;
 import io.tidelog.log.LogRecord;
 import io.tidelog.log.ReadResult;
 import io.tidelog.log.Record;
 import io.tidelog.log.TopicConfig;
 import io.tidelog.log.TopicPartition;
+import io.tidelog.log.embedded.LatestValueIndex;
 import io.tidelog.snapshot.SnapshotConsumer;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -41,6 +43,13 @@ import org.slf4j.LoggerFactory;
  * comparison is per partition because one batch spans partitions and a crash can leave some of them
  * durable and others not. Snapshot reads are never dropped: an interrupted snapshot starts over.
  *
+ * <p>Unchanged TOASTed values: a streamed update of a table without {@code REPLICA IDENTITY FULL}
+ * does not carry a TOASTed column it did not change. Before encoding, such a column is filled with
+ * the row's previous value — from the batch, from the row's latest record in the log
+ * ({@link LatestValues}), else by re-selecting the row ({@link RowSource}) — see
+ * {@link UnchangedValueFiller}. Debezium's placeholder is never written: a value found nowhere stops
+ * capture with {@link UnavailableValueException}.
+ *
  * <p>{@link #handle} returns only when every record of the batch is durable; capture acknowledges
  * the batch's source position to PostgreSQL only then. {@link #accept} (snapshot rows) may be called
  * concurrently from several readers; {@link #handle} from one capture thread.
@@ -57,15 +66,41 @@ public final class ChangeLogWriter implements ChangeEventHandler, SnapshotConsum
     private final Map<TableId, String> topics = new ConcurrentHashMap<>();
     /** Position of the last record written before this writer opened, per partition; read-only after open. */
     private final Map<TopicPartition, long[]> writtenBefore = new ConcurrentHashMap<>();
+    private final UnchangedValueFiller filler;
     private volatile long duplicatesDropped;
 
     /**
-     * Opens the writer for these tables, creating their topics and reading where each partition ends.
-     *
-     * @param tableTopic the configuration of table topics this writer creates
+     * Opens a writer that fills unchanged TOASTed values from the log only (a value the log does not
+     * hold stops capture); see {@link #ChangeLogWriter(ChangeLog, TopicNaming, TopicConfig, List, Clock, RowSource)}.
      */
     public ChangeLogWriter(ChangeLog changeLog, TopicNaming naming, TopicConfig tableTopic, List<TableId> tables,
                            Clock clock) {
+        this(changeLog, naming, tableTopic, tables, clock, RowSource.none());
+    }
+
+    /**
+     * Opens the writer for these tables, creating their topics and reading where each partition ends;
+     * unchanged TOASTed values come from a {@link LatestValueIndex} over the log (at most
+     * {@link LatestValueIndex#DEFAULT_BYTES_PER_TOPIC} per table), else from {@code rowSource}.
+     *
+     * @param tableTopic the configuration of table topics this writer creates
+     * @param rowSource re-selects rows whose unchanged TOASTed values the log does not hold
+     *     (the service passes a {@link JdbcRowSource} over the captured database)
+     */
+    public ChangeLogWriter(ChangeLog changeLog, TopicNaming naming, TopicConfig tableTopic, List<TableId> tables,
+                           Clock clock, RowSource rowSource) {
+        this(changeLog, naming, tableTopic, tables, clock,
+                new LatestValueIndex(changeLog, LatestValueIndex.DEFAULT_BYTES_PER_TOPIC), rowSource);
+    }
+
+    /**
+     * Opens the writer with its own store of latest values (tests, or another log backend's store).
+     *
+     * @param latestValues the latest value of each row in the log, the first source of unchanged TOASTed values
+     */
+    public ChangeLogWriter(ChangeLog changeLog, TopicNaming naming, TopicConfig tableTopic, List<TableId> tables,
+                           Clock clock, LatestValues latestValues, RowSource rowSource) {
+        this.filler = new UnchangedValueFiller(latestValues, rowSource, json);
         this.changeLog = changeLog;
         this.naming = naming;
         this.tableTopic = tableTopic;
@@ -110,19 +145,25 @@ public final class ChangeLogWriter implements ChangeEventHandler, SnapshotConsum
 
     private void write(List<ChangeEvent> events, boolean dedupe) throws InterruptedException {
         long now = clock.millis();
-        Map<TopicPartition, List<Record>> byPartition = new LinkedHashMap<>();
+        List<ChangeEvent> expanded = expandKeylessUpdates(events);
+        List<ChangeEvent> kept = dedupe ? new ArrayList<>(expanded.size()) : expanded;
         long dropped = 0;
-        for (ChangeEvent e : expandKeylessUpdates(events)) {
-            String topic = topic(e.table());
-            byte[] key = json.key(e);
-            TopicPartition tp = new TopicPartition(topic, changeLog.partitionFor(topic, key));
+        for (int i = 0; dedupe && i < expanded.size(); i++) {
+            ChangeEvent e = expanded.get(i);
+            long[] before = writtenBefore.get(partition(topic(e.table()), json.key(e)));
             SourcePosition p = e.position();
-            long[] before = dedupe ? writtenBefore.get(tp) : null;
             if (before != null && PositionHeader.atOrBefore(p.commitLsn(), p.lsn(), before)) {
                 dropped++;
-                continue;
+            } else {
+                kept.add(e);
             }
-            List<Record> records = byPartition.computeIfAbsent(tp, x -> new ArrayList<>());
+        }
+        // Fill after dropping: a re-delivered event needs no value, and the log already holds its successors.
+        Map<TopicPartition, List<Record>> byPartition = new LinkedHashMap<>();
+        for (ChangeEvent e : filler.fill(kept, this::topic)) {
+            byte[] key = json.key(e);
+            SourcePosition p = e.position();
+            List<Record> records = byPartition.computeIfAbsent(partition(topic(e.table()), key), x -> new ArrayList<>());
             List<io.tidelog.log.Header> headers = List.of(PositionHeader.of(p));
             records.add(new Record(key, json.value(e, now), headers, p.commitTime().toEpochMilli()));
             if (e.op() == Op.DELETE) {
@@ -143,6 +184,10 @@ public final class ChangeLogWriter implements ChangeEventHandler, SnapshotConsum
                         e.getCause());
             }
         }
+    }
+
+    private TopicPartition partition(String topic, byte[] key) {
+        return new TopicPartition(topic, changeLog.partitionFor(topic, key));
     }
 
     /** Rewrites each keyless update whose row changed as a delete of the old row, then the update. */

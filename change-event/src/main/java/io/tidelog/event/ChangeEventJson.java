@@ -129,6 +129,8 @@ public final class ChangeEventJson {
             g.writeString(d.toPlainString());
         } else if (v instanceof Json j) {
             g.writeRawValue(j.text());
+        } else if (v instanceof EncodedValue e) {
+            g.writeRawValue(e.json());
         } else if (v instanceof byte[] bytes) {
             g.writeBinary(bytes);
         } else if (v instanceof List<?> list) {

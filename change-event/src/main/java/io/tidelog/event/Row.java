@@ -18,7 +18,8 @@ import java.util.Set;
  * {@link java.time.LocalTime}; {@code timetz} → {@link java.time.OffsetTime}; {@code timestamp} →
  * {@link java.time.LocalDateTime}; {@code timestamptz} → {@link java.time.OffsetDateTime} (UTC);
  * arrays → {@link java.util.List} of the element type; SQL NULL → {@code null}; a value the source
- * did not send → {@link Unavailable#VALUE}.
+ * did not send → {@link Unavailable#VALUE}; a value carried over, already encoded, from the row's
+ * previous record in the log → {@link EncodedValue}.
  *
  * <p>Immutable; {@code byte[]} values must not be modified by readers.
  */

@@ -58,7 +58,9 @@ class ChangeEventJsonTest {
                 Arguments.of(OffsetDateTime.of(2024, 3, 1, 8, 15, 30, 123_456_000, ZoneOffset.UTC), "\"2024-03-01T08:15:30.123456Z\""),
                 Arguments.of(Arrays.asList("x", null, "y z"), "[\"x\",null,\"y z\"]"),
                 Arguments.of(List.of(List.of(1, 2), List.of(3)), "[[1,2],[3]]"),
-                Arguments.of(Unavailable.VALUE, "\"__debezium_unavailable_value\""));
+                Arguments.of(Unavailable.VALUE, "\"__debezium_unavailable_value\""),
+                Arguments.of(new EncodedValue("\"carried \\\"over\\\"\""), "\"carried \\\"over\\\"\""),
+                Arguments.of(new EncodedValue("[1,{\"a\":null}]"), "[1,{\"a\":null}]"));
     }
 
     @ParameterizedTest(name = "{1}")

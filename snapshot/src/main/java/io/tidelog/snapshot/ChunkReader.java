@@ -28,7 +28,7 @@ import org.postgresql.copy.CopyOut;
 final class ChunkReader implements AutoCloseable {
 
     /** Session settings {@link PgText} relies on to decode text output. */
-    private static final String SESSION = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET IntervalStyle = 'iso_8601';"
+    static final String SESSION = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET IntervalStyle = 'iso_8601';"
             + " SET extra_float_digits = 1; SET bytea_output = 'hex'; SET client_encoding = 'UTF8'";
 
     private final Connection connection;

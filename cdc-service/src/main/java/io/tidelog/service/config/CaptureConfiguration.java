@@ -2,6 +2,7 @@ package io.tidelog.service.config;
 
 import io.tidelog.capture.CaptureSettings;
 import io.tidelog.capture.ChangeLogWriter;
+import io.tidelog.capture.JdbcRowSource;
 import io.tidelog.capture.OffsetStorage;
 import io.tidelog.capture.SlotMonitor;
 import io.tidelog.capture.SnapshotOptions;
@@ -49,7 +50,7 @@ class CaptureConfiguration {
     ChangeLogWriter changeLogWriter(ChangeLog changeLog, TidelogProperties properties, CaptureSettings settings) {
         TidelogProperties.Log log = properties.log();
         return new ChangeLogWriter(changeLog, topicNaming(log.topicPrefix()), TopicConfig.compacted(log.partitions()),
-                settings.tables(), Clock.systemUTC());
+                settings.tables(), Clock.systemUTC(), new JdbcRowSource(settings));
     }
 
     /** The latest captured changes, for the progress line and status. */

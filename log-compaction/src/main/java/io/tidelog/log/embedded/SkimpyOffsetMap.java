@@ -31,6 +31,7 @@ final class SkimpyOffsetMap implements OffsetMap {
     private int used;
     private int mask;
     private int size;
+    private final long[] hash = new long[2];
     private long h1;
     private long h2;
 
@@ -108,31 +109,9 @@ final class SkimpyOffsetMap implements OffsetMap {
     }
 
     private void hash(ByteBuffer b, int at, int len) {
-        long a = 0x9E3779B97F4A7C15L ^ len;
-        long c = 0xC2B2AE3D27D4EB4FL + len;
-        int i = 0;
-        for (; i + 8 <= len; i += 8) {
-            long w = b.getLong(at + i);
-            a = Long.rotateLeft(a ^ (w * 0x87C37B91114253D5L), 31) * 0x4CF5AD432745937FL;
-            c = Long.rotateLeft(c ^ (w * 0x52DCE729L), 27) * 0x9E3779B97F4A7C15L + a;
-        }
-        long tail = 0;
-        for (int s = 0; i < len; i++, s += 8) {
-            tail |= (b.get(at + i) & 0xffL) << s;
-        }
-        a = fmix(a ^ (tail * 0x87C37B91114253D5L));
-        c = fmix(c ^ (tail * 0x4CF5AD432745937FL) ^ a);
-        h1 = a;
-        h2 = c;
-    }
-
-    private static long fmix(long k) {
-        k ^= k >>> 33;
-        k *= 0xff51afd7ed558ccdL;
-        k ^= k >>> 33;
-        k *= 0xc4ceb9fe1a85ec53L;
-        k ^= k >>> 33;
-        return k;
+        KeyHash.hash128(b, at, len, hash);
+        h1 = hash[0];
+        h2 = hash[1];
     }
 
     @Override

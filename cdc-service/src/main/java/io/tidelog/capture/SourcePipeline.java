@@ -1,5 +1,6 @@
 package io.tidelog.capture;
 
+import io.tidelog.event.SourcePosition;
 import io.tidelog.event.TableId;
 import io.tidelog.log.ChangeLog;
 import io.tidelog.snapshot.AlignedSnapshot;
@@ -87,8 +88,15 @@ public final class SourcePipeline implements AutoCloseable {
 
     private void snapshot(SnapshotMarkers markers) throws InterruptedException {
         String id = UUID.randomUUID().toString();
+        Map<TableId, Map<Integer, Long>> endBefore = new java.util.LinkedHashMap<>();
         for (TableId t : settings.tables()) {
-            markers.started(id, t, writer.topic(t), settings.slotName());
+            String topic = writer.topic(t);
+            Map<Integer, Long> ends = new java.util.LinkedHashMap<>();
+            for (int p = 0; p < changeLog.topicConfig(topic).partitions(); p++) {
+                ends.put(p, changeLog.endOffset(new io.tidelog.log.TopicPartition(topic, p)));
+            }
+            endBefore.put(t, ends);
+            markers.started(id, t, topic, settings.slotName());
         }
         LogOffsetBackingStore.clear(changeLog);
         AlignedSnapshot s = new AlignedSnapshot(new SnapshotSettings(settings.address().jdbcUrl(), settings.username(),
@@ -96,6 +104,13 @@ public final class SourcePipeline implements AutoCloseable {
                 snapshotOptions.parallelism(), snapshotOptions.rowsPerChunk(), settings.maxBatchSize()), clock);
         snapshot = s;
         SnapshotResult result = s.run(writer);
+        SourcePosition at = new SourcePosition(result.consistentPoint(), 0, 0, clock.instant(), true);
+        for (TableId t : settings.tables()) {
+            long retired = VanishedRows.retire(changeLog, writer.topic(t), endBefore.get(t), at);
+            if (retired > 0) {
+                log.info("Snapshot retaken: {} rows of {} no longer exist and were retired with tombstones", retired, t);
+            }
+        }
         for (TableId t : settings.tables()) {
             markers.completed(id, t, writer.topic(t), settings.slotName(), result.consistentPoint(),
                     result.rows().getOrDefault(t, 0L));

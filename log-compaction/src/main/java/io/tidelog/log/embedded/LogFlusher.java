@@ -53,13 +53,22 @@ final class LogFlusher implements Runnable {
 
     @Override
     public void run() {
+        long nextRound = System.nanoTime() + intervalNanos;
         while (running) {
             if (intervalNanos == 0) {
                 if (!pending) {
                     LockSupport.park(this);
                 }
             } else {
-                LockSupport.parkNanos(this, intervalNanos);
+                // Fixed cadence: rounds start every interval, not every interval plus the fsync time.
+                long now = System.nanoTime();
+                if (nextRound - now > 0) {
+                    LockSupport.parkNanos(this, nextRound - now);
+                    if (System.nanoTime() - nextRound < 0) {
+                        continue; // woken early (close or a spurious wakeup)
+                    }
+                }
+                nextRound = Math.max(nextRound + intervalNanos, System.nanoTime());
             }
             if (pending) {
                 pending = false;

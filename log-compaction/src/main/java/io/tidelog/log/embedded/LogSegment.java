@@ -318,7 +318,11 @@ final class LogSegment {
             }
             pos += firstTotal;
         }
-        int chunk = Math.min(end - pos, Math.max(cursor.remainingBytes(), firstTotal));
+        // Read about what maxRecords needs, judged by the first batch's bytes per record, not always maxBytes:
+        // a consumer asking for 500 small records must not read (and allocate) a megabyte per call.
+        long firstRecords = (long) hdr.getInt(LAST_OFFSET_DELTA_OFFSET) + 1;
+        long wanted = (long) maxRecords * Math.max(1, firstTotal / firstRecords) + firstTotal;
+        int chunk = (int) Math.min(end - pos, Math.max(firstTotal, Math.min(cursor.remainingBytes(), wanted)));
         ByteBuffer buf = ByteBuffer.allocate(chunk);
         readFully(channel, buf, pos);
         CRC32C crc = new CRC32C();

@@ -78,7 +78,7 @@ final class FaultyFileIo implements FileIo {
 
         @Override
         public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-            throw new UnsupportedOperationException();
+            throw new UnsupportedOperationException("the log never uses gathering writes; one would bypass the fault injection");
         }
 
         @Override
@@ -106,7 +106,7 @@ final class FaultyFileIo implements FileIo {
 
         @Override
         public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
-            throw new UnsupportedOperationException();
+            throw new UnsupportedOperationException("the log never uses transferFrom; one would bypass the fault injection");
         }
 
         @Override

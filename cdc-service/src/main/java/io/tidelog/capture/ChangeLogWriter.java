@@ -8,8 +8,6 @@ import io.tidelog.event.TableId;
 import io.tidelog.log.AppendResult;
 import io.tidelog.log.ChangeLog;
 import io.tidelog.log.LatestValues;
-import io.tidelog.log.LogRecord;
-import io.tidelog.log.ReadResult;
 import io.tidelog.log.Record;
 import io.tidelog.log.TopicConfig;
 import io.tidelog.log.TopicPartition;
@@ -38,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * appear once in the compacted view.
  *
  * <p>Exactly once: every record carries its source position ({@link PositionHeader}). On open, the
- * writer reads the position of the last record of each partition; a streamed event at or before
- * that position was written before a crash and is dropped when the engine delivers it again. The
- * comparison is per partition because one batch spans partitions and a crash can leave some of them
+ * writer reads which streamed changes each partition's tail already holds ({@link DeliveredChanges},
+ * by {@code (txId, lsn)}); such a change, delivered again by the engine after a crash, is dropped.
+ * The check is per partition because one batch spans partitions and a crash can leave some of them
  * durable and others not. Snapshot reads are never dropped: an interrupted snapshot starts over.
  *
  * <p>Unchanged TOASTed values: a streamed update of a table without {@code REPLICA IDENTITY FULL}
@@ -64,8 +62,8 @@ public final class ChangeLogWriter implements ChangeEventHandler, SnapshotConsum
     private final Clock clock;
     private final ChangeEventJson json = new ChangeEventJson();
     private final Map<TableId, String> topics = new ConcurrentHashMap<>();
-    /** Position of the last record written before this writer opened, per partition; read-only after open. */
-    private final Map<TopicPartition, long[]> writtenBefore = new ConcurrentHashMap<>();
+    /** Streamed changes each partition held when this writer opened; read-only after open. */
+    private final Map<TopicPartition, DeliveredChanges> writtenBefore = new ConcurrentHashMap<>();
     private final UnchangedValueFiller filler;
     private volatile long duplicatesDropped;
 
@@ -109,10 +107,7 @@ public final class ChangeLogWriter implements ChangeEventHandler, SnapshotConsum
             String topic = topic(table);
             for (int p = 0; p < changeLog.topicConfig(topic).partitions(); p++) {
                 TopicPartition tp = new TopicPartition(topic, p);
-                long[] last = lastPosition(tp);
-                if (last != null) {
-                    writtenBefore.put(tp, last);
-                }
+                writtenBefore.put(tp, DeliveredChanges.tail(changeLog, tp));
             }
         }
     }
@@ -150,9 +145,9 @@ public final class ChangeLogWriter implements ChangeEventHandler, SnapshotConsum
         long dropped = 0;
         for (int i = 0; dedupe && i < expanded.size(); i++) {
             ChangeEvent e = expanded.get(i);
-            long[] before = writtenBefore.get(partition(topic(e.table()), json.key(e)));
+            DeliveredChanges before = writtenBefore.get(partition(topic(e.table()), json.key(e)));
             SourcePosition p = e.position();
-            if (before != null && PositionHeader.atOrBefore(p.commitLsn(), p.lsn(), before)) {
+            if (before != null && before.contains(p.txId(), p.lsn())) {
                 dropped++;
             } else {
                 kept.add(e);
@@ -210,24 +205,4 @@ public final class ChangeLogWriter implements ChangeEventHandler, SnapshotConsum
         return out == null ? events : out;
     }
 
-    /** The position of the last record of a partition that carries one, or null for none. */
-    private long[] lastPosition(TopicPartition tp) {
-        long end = changeLog.endOffset(tp);
-        long start = changeLog.logStartOffset(tp);
-        for (long window = 16; end > start; window *= 4) {
-            long from = Math.max(start, end - window);
-            ReadResult r = changeLog.read(tp, from, Integer.MAX_VALUE, Integer.MAX_VALUE);
-            List<LogRecord> records = r.records();
-            for (int i = records.size() - 1; i >= 0; i--) {
-                long[] position = PositionHeader.read(records.get(i));
-                if (position != null) {
-                    return position;
-                }
-            }
-            if (from == start) {
-                break;
-            }
-        }
-        return null;
-    }
 }

@@ -6,9 +6,10 @@ import io.tidelog.log.LogRecord;
 import java.nio.ByteBuffer;
 
 /**
- * The source position carried by every record capture writes, in the header {@value #KEY}: 16 bytes,
- * {@code commitLsn} then {@code lsn}, big-endian. Positions compare as that pair, which is the order
- * in which streaming delivers changes ({@link SourcePosition}).
+ * The source position carried by every record capture writes, in the header {@value #KEY}: 24 bytes,
+ * {@code commitLsn}, {@code lsn}, {@code txId}, big-endian. {@code (txId, lsn)} identifies one change
+ * of the source; {@code (commitLsn, lsn)} is the order streaming delivers changes in
+ * ({@link SourcePosition}).
  */
 final class PositionHeader {
 
@@ -18,22 +19,17 @@ final class PositionHeader {
     }
 
     static Header of(SourcePosition p) {
-        return new Header(KEY, ByteBuffer.allocate(16).putLong(p.commitLsn()).putLong(p.lsn()).array());
+        return new Header(KEY, ByteBuffer.allocate(24).putLong(p.commitLsn()).putLong(p.lsn()).putLong(p.txId()).array());
     }
 
-    /** The position of a record, or null when it carries none. */
+    /** The position of a record as {@code {commitLsn, lsn, txId}}, or null when it carries none. */
     static long[] read(LogRecord record) {
         for (Header h : record.headers()) {
-            if (KEY.equals(h.key()) && h.value() != null && h.value().length == 16) {
+            if (KEY.equals(h.key()) && h.value() != null && h.value().length == 24) {
                 ByteBuffer b = ByteBuffer.wrap(h.value());
-                return new long[] {b.getLong(), b.getLong()};
+                return new long[] {b.getLong(), b.getLong(), b.getLong()};
             }
         }
         return null;
-    }
-
-    /** Whether position {@code (commitLsn, lsn)} is at or before {@code mark}. */
-    static boolean atOrBefore(long commitLsn, long lsn, long[] mark) {
-        return commitLsn < mark[0] || (commitLsn == mark[0] && lsn <= mark[1]);
     }
 }

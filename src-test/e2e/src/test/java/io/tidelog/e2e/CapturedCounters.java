@@ -35,7 +35,7 @@ record CapturedCounters(List<Entry> records, List<JsonNode> markers) {
      * @param lsn {@code source.lsn} (a tombstone: -1)
      * @param commitLsn {@code source.commit_lsn} (a tombstone: -1)
      * @param snapshot {@code source.snapshot}
-     * @param header the {@code tidelog.position} header: {@code {commitLsn, lsn}}, or null when missing
+     * @param header the {@code tidelog.position} header's {@code {commitLsn, lsn}} (a txId follows in it), or null when missing
      */
     record Entry(int partition, long offset, int id, String op, Integer v, long lsn, long commitLsn, boolean snapshot,
                  long[] header) {
@@ -122,7 +122,7 @@ record CapturedCounters(List<Entry> records, List<JsonNode> markers) {
 
     private static long[] position(LogRecord rec) {
         for (Header h : rec.headers()) {
-            if (POSITION_HEADER.equals(h.key()) && h.value() != null && h.value().length == 16) {
+            if (POSITION_HEADER.equals(h.key()) && h.value() != null && h.value().length >= 16) {
                 ByteBuffer b = ByteBuffer.wrap(h.value());
                 return new long[] {b.getLong(), b.getLong()};
             }

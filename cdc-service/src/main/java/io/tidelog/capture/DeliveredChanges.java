@@ -1,10 +1,10 @@
 package io.tidelog.capture;
 
 import io.tidelog.log.ChangeLog;
-import io.tidelog.log.LogRecord;
-import io.tidelog.log.ReadResult;
 import io.tidelog.log.TopicPartition;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The streamed changes a partition's tail already holds, identified by {@code (txId, lsn)}: what the
@@ -37,25 +37,18 @@ final class DeliveredChanges {
     static DeliveredChanges tail(ChangeLog log, TopicPartition tp) {
         long end = log.endOffset(tp);
         long offset = Math.max(log.logStartOffset(tp), end - WINDOW);
-        long[][] pairs = new long[(int) Math.min(WINDOW, end - offset)][];
-        int n = 0;
-        while (offset < end) {
-            ReadResult r = log.read(tp, offset, 10_000, 8 << 20);
-            for (LogRecord rec : r.records()) {
-                long[] p = PositionHeader.read(rec);
-                if (p != null && p[2] != 0 && n < pairs.length) { // txId 0: snapshot rows and retirements
-                    pairs[n++] = new long[] {p[1], p[2]};
-                }
+        List<long[]> pairs = new ArrayList<>();
+        PartitionScan.range(log, tp, offset, end, rec -> {
+            long[] p = PositionHeader.read(rec);
+            if (p != null && p[2] != 0) { // txId 0: snapshot rows and retirements
+                pairs.add(new long[] {p[1], p[2]});
             }
-            if (r.nextOffset() <= offset) {
-                break;
-            }
-            offset = r.nextOffset();
-        }
+        });
+        int n = pairs.size();
         if (n == 0) {
             return NONE;
         }
-        long[][] used = Arrays.copyOf(pairs, n);
+        long[][] used = pairs.toArray(new long[0][]);
         Arrays.sort(used, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
         long[] lsns = new long[n];
         long[] txIds = new long[n];

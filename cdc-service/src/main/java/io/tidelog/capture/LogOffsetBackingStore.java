@@ -1,8 +1,6 @@
 package io.tidelog.capture;
 
 import io.tidelog.log.ChangeLog;
-import io.tidelog.log.LogRecord;
-import io.tidelog.log.ReadResult;
 import io.tidelog.log.Record;
 import io.tidelog.log.TopicConfig;
 import io.tidelog.log.TopicPartition;
@@ -58,13 +56,7 @@ public final class LogOffsetBackingStore extends MemoryOffsetBackingStore {
             return;
         }
         java.util.Set<ByteBuffer> keys = new java.util.HashSet<>();
-        long offset = log.logStartOffset(PARTITION);
-        long end = log.endOffset(PARTITION);
-        while (offset < end) {
-            ReadResult r = log.read(PARTITION, offset, 1000, 1 << 20);
-            r.records().forEach(rec -> keys.add(ByteBuffer.wrap(rec.key())));
-            offset = r.nextOffset();
-        }
+        PartitionScan.all(log, PARTITION, rec -> keys.add(ByteBuffer.wrap(rec.key())));
         if (keys.isEmpty()) {
             return;
         }
@@ -90,19 +82,13 @@ public final class LogOffsetBackingStore extends MemoryOffsetBackingStore {
     public synchronized void start() {
         super.start();
         changeLog.createTopic(TopicNaming.SOURCE_OFFSETS, TopicConfig.compacted(1));
-        long offset = changeLog.logStartOffset(PARTITION);
-        long end = changeLog.endOffset(PARTITION);
-        while (offset < end) {
-            ReadResult r = changeLog.read(PARTITION, offset, 1000, 1 << 20);
-            for (LogRecord rec : r.records()) {
-                if (rec.value() == null) {
-                    data.remove(ByteBuffer.wrap(rec.key()));
-                } else {
-                    data.put(ByteBuffer.wrap(rec.key()), ByteBuffer.wrap(rec.value()));
-                }
+        PartitionScan.all(changeLog, PARTITION, rec -> {
+            if (rec.value() == null) {
+                data.remove(ByteBuffer.wrap(rec.key()));
+            } else {
+                data.put(ByteBuffer.wrap(rec.key()), ByteBuffer.wrap(rec.value()));
             }
-            offset = r.nextOffset();
-        }
+        });
     }
 
     @Override

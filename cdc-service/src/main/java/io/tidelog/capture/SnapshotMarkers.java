@@ -2,8 +2,6 @@ package io.tidelog.capture;
 
 import io.tidelog.event.TableId;
 import io.tidelog.log.ChangeLog;
-import io.tidelog.log.LogRecord;
-import io.tidelog.log.ReadResult;
 import io.tidelog.log.Record;
 import io.tidelog.log.TopicConfig;
 import io.tidelog.log.TopicPartition;
@@ -64,20 +62,14 @@ final class SnapshotMarkers {
     /** The latest marker of each table, in first-seen order. */
     Map<TableId, JsonNode> latest() {
         Map<TableId, JsonNode> latest = new LinkedHashMap<>();
-        long offset = changeLog.logStartOffset(PARTITION);
-        long end = changeLog.endOffset(PARTITION);
-        while (offset < end) {
-            ReadResult r = changeLog.read(PARTITION, offset, 1000, 1 << 20);
-            for (LogRecord rec : r.records()) {
-                TableId t = TableId.parse(new String(rec.key(), StandardCharsets.UTF_8));
-                if (rec.value() == null) {
-                    latest.remove(t);
-                } else {
-                    latest.put(t, JSON.readTree(rec.value()));
-                }
+        PartitionScan.all(changeLog, PARTITION, rec -> {
+            TableId t = TableId.parse(new String(rec.key(), StandardCharsets.UTF_8));
+            if (rec.value() == null) {
+                latest.remove(t);
+            } else {
+                latest.put(t, JSON.readTree(rec.value()));
             }
-            offset = r.nextOffset();
-        }
+        });
         return latest;
     }
 

@@ -2,8 +2,6 @@ package io.tidelog.capture;
 
 import io.tidelog.event.SourcePosition;
 import io.tidelog.log.ChangeLog;
-import io.tidelog.log.LogRecord;
-import io.tidelog.log.ReadResult;
 import io.tidelog.log.Record;
 import io.tidelog.log.TopicPartition;
 import java.nio.ByteBuffer;
@@ -42,14 +40,14 @@ final class VanishedRows {
             TopicPartition tp = new TopicPartition(topic, e.getKey());
             long boundary = e.getValue();
             Set<ByteBuffer> live = new HashSet<>();
-            scan(log, tp, log.logStartOffset(tp), boundary, (key, tombstone) -> {
-                if (tombstone) {
-                    live.remove(key);
+            PartitionScan.range(log, tp, 0, boundary, rec -> {
+                if (rec.isTombstone()) {
+                    live.remove(ByteBuffer.wrap(rec.key()));
                 } else {
-                    live.add(key);
+                    live.add(ByteBuffer.wrap(rec.key()));
                 }
             });
-            scan(log, tp, boundary, log.endOffset(tp), (key, tombstone) -> live.remove(key));
+            PartitionScan.range(log, tp, boundary, Long.MAX_VALUE, rec -> live.remove(ByteBuffer.wrap(rec.key())));
             if (live.isEmpty()) {
                 continue;
             }
@@ -67,26 +65,5 @@ final class VanishedRows {
             retired += tombstones.size();
         }
         return retired;
-    }
-
-    private interface KeyVisitor {
-        void visit(ByteBuffer key, boolean tombstone);
-    }
-
-    private static void scan(ChangeLog log, TopicPartition tp, long from, long to, KeyVisitor visitor) {
-        long offset = Math.max(from, log.logStartOffset(tp));
-        while (offset < to) {
-            ReadResult r = log.read(tp, offset, 10_000, 8 << 20);
-            for (LogRecord rec : r.records()) {
-                if (rec.offset() >= to) {
-                    return;
-                }
-                visitor.visit(ByteBuffer.wrap(rec.key()), rec.isTombstone());
-            }
-            if (r.records().isEmpty() && r.nextOffset() <= offset) {
-                return;
-            }
-            offset = r.nextOffset();
-        }
     }
 }

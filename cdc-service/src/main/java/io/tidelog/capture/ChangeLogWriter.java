@@ -15,6 +15,7 @@ import io.tidelog.log.embedded.LatestValueIndex;
 import io.tidelog.snapshot.SnapshotConsumer;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,10 +143,14 @@ public final class ChangeLogWriter implements ChangeEventHandler, SnapshotConsum
         long now = clock.millis();
         List<ChangeEvent> expanded = expandKeylessUpdates(events);
         List<ChangeEvent> kept = dedupe ? new ArrayList<>(expanded.size()) : expanded;
+        // Keys encoded for the duplicate check, reused below for every event the filler leaves as it is.
+        Map<ChangeEvent, byte[]> keys = dedupe ? new IdentityHashMap<>(expanded.size() * 2) : Map.of();
         long dropped = 0;
         for (int i = 0; dedupe && i < expanded.size(); i++) {
             ChangeEvent e = expanded.get(i);
-            DeliveredChanges before = writtenBefore.get(partition(topic(e.table()), json.key(e)));
+            byte[] key = json.key(e);
+            keys.put(e, key);
+            DeliveredChanges before = writtenBefore.get(partition(topic(e.table()), key));
             SourcePosition p = e.position();
             if (before != null && before.contains(p.txId(), p.lsn())) {
                 dropped++;
@@ -156,7 +161,8 @@ public final class ChangeLogWriter implements ChangeEventHandler, SnapshotConsum
         // Fill after dropping: a re-delivered event needs no value, and the log already holds its successors.
         Map<TopicPartition, List<Record>> byPartition = new LinkedHashMap<>();
         for (ChangeEvent e : filler.fill(kept, this::topic)) {
-            byte[] key = json.key(e);
+            byte[] known = keys.get(e);
+            byte[] key = known != null ? known : json.key(e);
             SourcePosition p = e.position();
             List<Record> records = byPartition.computeIfAbsent(partition(topic(e.table()), key), x -> new ArrayList<>());
             List<io.tidelog.log.Header> headers = List.of(PositionHeader.of(p));

@@ -148,19 +148,13 @@ public final class KafkaServer extends RuntimeBackedServer {
 
         /** Names the broker in logs, exceptions and its work directory; {@code kafka} by default. */
         public Builder name(String name) {
-            if (!name.matches("[A-Za-z0-9_.-]+")) {
-                throw new IllegalArgumentException("name must be letters, digits, '.', '_' or '-': " + name);
-            }
-            this.name = name;
+            this.name = BuilderChecks.name(name);
             return this;
         }
 
         /** A fixed PLAINTEXT port; by default a free one is chosen (and re-chosen if it is taken meanwhile). */
         public Builder port(int port) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port out of range: " + port);
-            }
-            this.port = port;
+            this.port = BuilderChecks.port(port);
             return this;
         }
 

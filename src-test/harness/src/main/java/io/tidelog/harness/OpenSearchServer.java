@@ -147,19 +147,13 @@ public final class OpenSearchServer extends RuntimeBackedServer {
 
         /** Names the node in logs, exceptions and its work directory; {@code opensearch} by default. */
         public Builder name(String name) {
-            if (!name.matches("[A-Za-z0-9_.-]+")) {
-                throw new IllegalArgumentException("name must be letters, digits, '.', '_' or '-': " + name);
-            }
-            this.name = name;
+            this.name = BuilderChecks.name(name);
             return this;
         }
 
         /** A fixed HTTP port; by default a free one is chosen (and re-chosen if it is taken meanwhile). */
         public Builder port(int port) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port out of range: " + port);
-            }
-            this.port = port;
+            this.port = BuilderChecks.port(port);
             return this;
         }
 

@@ -186,27 +186,18 @@ public final class PostgresServer extends RuntimeBackedServer {
 
         /** Names the server in logs, exceptions and its work directory; {@code postgres} by default. */
         public Builder name(String name) {
-            if (!name.matches("[A-Za-z0-9_.-]+")) {
-                throw new IllegalArgumentException("name must be letters, digits, '.', '_' or '-': " + name);
-            }
-            this.name = name;
+            this.name = BuilderChecks.name(name);
             return this;
         }
 
         /** A fixed port; by default a free one is chosen (and re-chosen if it is taken meanwhile). */
         public Builder port(int port) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port out of range: " + port);
-            }
-            this.port = port;
+            this.port = BuilderChecks.port(port);
             return this;
         }
 
         public Builder superuserPassword(String password) {
-            if (Objects.requireNonNull(password).isEmpty() || password.contains("\n")) {
-                throw new IllegalArgumentException("password must be one non-empty line");
-            }
-            this.password = password;
+            this.password = BuilderChecks.password(password);
             return this;
         }
 

@@ -3,6 +3,7 @@ package io.tidelog.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tidelog.event.Lsn;
 import io.tidelog.event.TableId;
 import io.tidelog.harness.PostgresServer;
 import io.tidelog.harness.junit.PostgresExtension;
@@ -15,6 +16,9 @@ import io.tidelog.log.embedded.EmbeddedChangeLog;
 import io.tidelog.log.embedded.LogConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,13 +90,23 @@ class StreamShapesIT {
             await("keyless table's compacted view is the table").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(latestByKey(log, "t.public.keyless")).containsOnlyKeys("{\"a\":1,\"b\":\"uno\"}"));
 
-            long walBefore = slots.measure().currentLsn();
+            // The insert position, not pg_current_wal_lsn(): the fixture commits asynchronously, so the
+            // written position may still trail the commit when the next statement runs.
+            long walBefore = insertLsn(server);
             server.execute(DB, "INSERT INTO not_captured (pad) SELECT repeat('x', 200) FROM generate_series(1, 5000)");
-            long walAfter = slots.measure().currentLsn();
+            long walAfter = insertLsn(server);
             assertThat(walAfter - walBefore).as("uncaptured writes produce WAL").isGreaterThan(500_000);
             await("heartbeats move the slot past uncaptured WAL").atMost(Duration.ofSeconds(30))
                     .until(() -> slots.measure().confirmedFlushLsn() >= walAfter);
             assertThat(slots.latest().active()).isTrue();
+        }
+    }
+
+    private static long insertLsn(PostgresServer server) throws SQLException {
+        try (Connection c = server.connect(DB);
+             ResultSet rs = c.createStatement().executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
+            rs.next();
+            return Lsn.parse(rs.getString(1));
         }
     }
 

@@ -1,0 +1,497 @@
+package io.tidelog.sink.runner;
+
+import io.tidelog.event.TableId;
+import io.tidelog.log.ChangeLog;
+import io.tidelog.log.GroupConsumer;
+import io.tidelog.log.LogRecord;
+import io.tidelog.log.OffsetResetPolicy;
+import io.tidelog.log.PartitionLag;
+import io.tidelog.log.TopicPartition;
+import io.tidelog.sink.Rejection;
+import io.tidelog.sink.Sink;
+import io.tidelog.sink.SinkContext;
+import io.tidelog.sink.SinkRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one sink over the log: a consumer group per sink, batches, retries, dead letters, offsets.
+ *
+ * <h2>Per batch</h2>
+ * Poll the sink's topics until the {@link BatchPolicy} says send; decode each record (a record that
+ * is not a change goes straight to the dead-letter topic); {@link Sink#write} then {@link Sink#flush};
+ * append the records the sink rejected to the dead-letter topic; only then commit the group's offsets
+ * past the batch. A crash anywhere before the commit replays the batch, which the sink's versioned
+ * writes make harmless, so the target never misses a change and never goes backwards.
+ *
+ * <h2>Errors</h2>
+ * The sink's {@link io.tidelog.sink.ErrorClassifier} decides. Retriable: the same batch again after
+ * a {@link RetryPolicy} backoff, for ever by default (state {@link SinkState#RETRYING}; the log keeps
+ * everything meanwhile). Permanent: the batch is split in halves, recursively, until the records that
+ * fail alone are found; those go to the dead-letter topic with the error, the others are written.
+ *
+ * <h2>Threads</h2>
+ * One thread per runner, so sinks are independent: a slow or failed sink delays only itself, never
+ * capture or another sink. {@link #pause}, {@link #resume}, {@link #close} and the getters may be
+ * called from any thread.
+ */
+public final class SinkRunner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkRunner.class);
+    private static final Duration IDLE_POLL = Duration.ofMillis(200);
+
+    private final SinkSettings settings;
+    private final Sink sink;
+    private final ChangeLog log;
+    private final Map<String, TableId> tableByTopic;
+    private final EnvelopeDecoder decoder;
+    private final Clock clock;
+    private final Random random = new Random();
+    private final SinkMetrics metrics = new SinkMetrics();
+    private final AtomicReference<SinkState> state = new AtomicReference<>(SinkState.STARTING);
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition signal = lock.newCondition();
+    private final Thread thread;
+    private final DeadLetters deadLetters;
+    private volatile boolean stopping;
+    private volatile boolean paused;
+    private volatile boolean failed;
+
+    /**
+     * @param topics the log topic of each table in {@code settings.tables()}
+     */
+    public SinkRunner(SinkSettings settings, Sink sink, ChangeLog log, Map<TableId, String> topics, Clock clock) {
+        this.settings = settings;
+        this.sink = sink;
+        this.log = log;
+        this.clock = clock;
+        Map<String, TableId> byTopic = new HashMap<>();
+        for (TableId table : settings.tables()) {
+            String topic = topics.get(table);
+            if (topic == null) {
+                throw new IllegalArgumentException("sink '" + settings.name() + "' receives " + table
+                        + ", which is not captured");
+            }
+            byTopic.put(topic, table);
+        }
+        this.tableByTopic = Map.copyOf(byTopic);
+        this.decoder = new EnvelopeDecoder(tableByTopic, settings.fields());
+        this.deadLetters = new DeadLetters(log, settings.name(), clock);
+        this.thread = new Thread(this::run, "tidelog-sink-" + settings.name());
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public String name() {
+        return settings.name();
+    }
+
+    public SinkSettings settings() {
+        return settings;
+    }
+
+    public SinkState state() {
+        return state.get();
+    }
+
+    public SinkMetrics metrics() {
+        return metrics;
+    }
+
+    /** The dead-letter topic's name. */
+    public String deadLetterTopic() {
+        return deadLetters.partition().topic();
+    }
+
+    /** How many records the dead-letter topic holds. */
+    public long deadLetterCount() {
+        return deadLetters.size();
+    }
+
+    /** The group's lag on every partition of the sink's topics (from committed offsets). */
+    public List<PartitionLag> lag() {
+        List<PartitionLag> out = new ArrayList<>();
+        for (String topic : tableByTopic.keySet()) {
+            if (log.topics().contains(topic)) {
+                out.addAll(log.lag(settings.groupId(), topic));
+            }
+        }
+        return out;
+    }
+
+    /** Stops reading after the batch in flight; the position is kept. */
+    public void pause() {
+        paused = true;
+        wake();
+    }
+
+    /** Resumes after {@link #pause}, or retries after {@link SinkState#FAILED}. */
+    public void resume() {
+        paused = false;
+        failed = false;
+        wake();
+    }
+
+    /**
+     * Stops the runner: the batch in flight is finished (or, if its target is failing, abandoned
+     * uncommitted, to be replayed on the next start) and the sink closed.
+     */
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    /** Like {@link #close()}, waiting at most {@code timeout} for the runner thread. */
+    public void close(Duration timeout) {
+        stopping = true;
+        wake();
+        if (thread.isAlive() && thread != Thread.currentThread()) {
+            try {
+                thread.join(timeout.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                LOG.warn("sink {}: still busy {} after close, interrupting", name(), timeout);
+                thread.interrupt();
+            }
+        }
+        if (!thread.isAlive()) {
+            state.set(SinkState.STOPPED);
+        }
+    }
+
+    private void run() {
+        GroupConsumer consumer = null;
+        try {
+            if (!awaitTopics() || !openSink()) {
+                return;
+            }
+            consumer = log.consumer(settings.groupId(), OffsetResetPolicy.EARLIEST);
+            consumer.subscribe(tableByTopic.keySet());
+            transition(SinkState.RUNNING);
+            loop(consumer);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            LOG.error("sink {}: runner stopped by an unexpected error", name(), e);
+            metrics.lastError.set(new SinkMetrics.LastError(clock.instant(), describe(e)));
+        } finally {
+            if (consumer != null) {
+                consumer.close();
+            }
+            try {
+                sink.close();
+            } catch (RuntimeException e) {
+                LOG.warn("sink {}: close failed: {}", name(), e.toString());
+            }
+            state.set(SinkState.STOPPED);
+            LOG.info("sink {}: stopped after {} records ({} dead letters)", name(), metrics.recordsWritten(),
+                    metrics.recordsDeadLettered());
+        }
+    }
+
+    private void loop(GroupConsumer consumer) throws InterruptedException {
+        while (!stopping) {
+            if (paused || failed) {
+                transition(failed ? SinkState.FAILED : SinkState.PAUSED);
+                await(IDLE_POLL);
+                continue;
+            }
+            transition(SinkState.RUNNING);
+            List<LogRecord> polled = collect(consumer);
+            if (polled.isEmpty()) {
+                continue;
+            }
+            Map<TopicPartition, Long> firstOffsets = firstOffsets(polled);
+            if (!deliver(consumer, polled)) {
+                // Stopped or failed mid-way: read the undelivered rest again later.
+                rewind(consumer, firstOffsets);
+            }
+        }
+    }
+
+    /** Polls until the batch policy says send; may return more than {@code maxRecords} (split later). */
+    private List<LogRecord> collect(GroupConsumer consumer) throws InterruptedException {
+        BatchPolicy policy = settings.batch();
+        List<LogRecord> out = new ArrayList<>();
+        long bytes = 0;
+        long deadline = 0;
+        while (!stopping && !paused) {
+            Duration wait = out.isEmpty() ? IDLE_POLL : Duration.ofNanos(deadline - System.nanoTime());
+            if (!out.isEmpty() && wait.isNegative()) {
+                break;
+            }
+            List<LogRecord> got = consumer.poll(wait);
+            if (got.isEmpty()) {
+                if (out.isEmpty()) {
+                    return out;
+                }
+                continue;
+            }
+            if (out.isEmpty()) {
+                deadline = System.nanoTime() + policy.linger().toNanos();
+            }
+            out.addAll(got);
+            for (LogRecord r : got) {
+                bytes += size(r);
+            }
+            if (out.size() >= policy.maxRecords() || bytes >= policy.maxBytes() || policy.linger().isZero()) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    /** Delivers polled records chunk by chunk, committing after each; false if it had to stop. */
+    private boolean deliver(GroupConsumer consumer, List<LogRecord> polled) throws InterruptedException {
+        BatchPolicy policy = settings.batch();
+        int from = 0;
+        while (from < polled.size()) {
+            int to = from;
+            long bytes = 0;
+            while (to < polled.size() && to - from < policy.maxRecords() && (to == from || bytes < policy.maxBytes())) {
+                bytes += size(polled.get(to++));
+            }
+            List<LogRecord> chunk = polled.subList(from, to);
+            if (!deliverChunk(chunk)) {
+                return false;
+            }
+            consumer.commitSync(nextOffsets(chunk));
+            from = to;
+        }
+        return true;
+    }
+
+    private boolean deliverChunk(List<LogRecord> chunk) throws InterruptedException {
+        List<SinkRecord> records = new ArrayList<>(chunk.size());
+        Map<String, LogRecord> byPosition = new HashMap<>();
+        List<LogRecord> dead = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        for (LogRecord r : chunk) {
+            try {
+                SinkRecord decoded = decoder.decode(r);
+                records.add(decoded);
+                byPosition.put(position(decoded.partition(), decoded.offset()), r);
+            } catch (EnvelopeDecoder.UndecodableRecordException e) {
+                dead.add(r);
+                reasons.add("undecodable: " + e.getMessage());
+            }
+        }
+        List<Rejection> rejected = records.isEmpty() ? List.of() : writeIsolating(records);
+        if (rejected == null) {
+            return false;
+        }
+        for (Rejection rejection : rejected) {
+            dead.add(byPosition.get(position(rejection.record().partition(), rejection.record().offset())));
+            reasons.add(rejection.reason());
+        }
+        if (!dead.isEmpty()) {
+            deadLetters.append(dead, reasons);
+            metrics.recordsDeadLettered.add(dead.size());
+            LOG.warn("sink {}: {} record(s) to {}; first: {} at {}:{}", name(), dead.size(), deadLetterTopic(),
+                    reasons.get(0), dead.get(0).partition(), dead.get(0).offset());
+        }
+        long newest = 0;
+        for (SinkRecord r : records) {
+            newest = Math.max(newest, r.commitTime());
+        }
+        metrics.lastAppliedCommitTime.accumulateAndGet(newest, Math::max);
+        return true;
+    }
+
+    /**
+     * Writes and flushes, retrying retriable errors and bisecting permanent ones.
+     *
+     * @return the rejected records, or null if the runner must stop (closing, or failed)
+     */
+    private List<Rejection> writeIsolating(List<SinkRecord> records) throws InterruptedException {
+        int failures = 0;
+        while (true) {
+            if (stopping || failed || paused) {
+                return null;
+            }
+            long start = System.nanoTime();
+            try {
+                List<Rejection> rejected = sink.write(records);
+                sink.flush();
+                long took = System.nanoTime() - start;
+                metrics.batches.increment();
+                metrics.batchNanos.add(took);
+                metrics.lastBatchNanos.set(took);
+                metrics.recordsWritten.add(records.size() - rejected.size());
+                if (failures > 0) {
+                    LOG.info("sink {}: target back after {} failed attempt(s)", name(), failures);
+                    transition(SinkState.RUNNING);
+                }
+                return rejected;
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                metrics.errors.increment();
+                metrics.lastError.set(new SinkMetrics.LastError(clock.instant(), describe(e)));
+                if (sink.classifier().isRetriable(e)) {
+                    failures++;
+                    if (!settings.retry().allowsAnother(failures)) {
+                        LOG.error("sink {}: giving up after {} attempts: {}", name(), failures, describe(e));
+                        failed = true;
+                        return null;
+                    }
+                    Duration backoff = settings.retry().backoff(failures, random);
+                    if (failures == 1 || Integer.bitCount(failures) == 1) { // 1, 2, 4, 8, ...: not once per attempt
+                        LOG.warn("sink {}: attempt {} failed, retrying in {} ms: {}", name(), failures,
+                                backoff.toMillis(), describe(e));
+                    }
+                    metrics.retries.increment();
+                    transition(SinkState.RETRYING);
+                    await(backoff);
+                } else if (records.size() == 1) {
+                    return List.of(new Rejection(records.get(0), describe(e)));
+                } else {
+                    int half = records.size() / 2;
+                    List<Rejection> left = writeIsolating(records.subList(0, half));
+                    if (left == null) {
+                        return null;
+                    }
+                    List<Rejection> right = writeIsolating(records.subList(half, records.size()));
+                    if (right == null) {
+                        return null;
+                    }
+                    List<Rejection> all = new ArrayList<>(left);
+                    all.addAll(right);
+                    return all;
+                }
+            }
+        }
+    }
+
+    private boolean awaitTopics() throws InterruptedException {
+        boolean logged = false;
+        while (!stopping) {
+            List<String> missing = tableByTopic.keySet().stream().filter(t -> !log.topics().contains(t)).sorted().toList();
+            if (missing.isEmpty()) {
+                return true;
+            }
+            if (!logged) {
+                LOG.info("sink {}: waiting for topics {} (created when capture starts)", name(), missing);
+                logged = true;
+            }
+            await(IDLE_POLL);
+        }
+        return false;
+    }
+
+    private boolean openSink() throws InterruptedException {
+        int failures = 0;
+        while (!stopping) {
+            try {
+                sink.open(new SinkContext(name(), settings.tables()));
+                LOG.info("sink {}: opened for {} table(s)", name(), settings.tables().size());
+                return true;
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                metrics.errors.increment();
+                metrics.lastError.set(new SinkMetrics.LastError(clock.instant(), describe(e)));
+                if (!sink.classifier().isRetriable(e)) {
+                    LOG.error("sink {}: cannot open: {}", name(), describe(e));
+                    failed = true;
+                    transition(SinkState.FAILED);
+                    while (failed && !stopping) {
+                        await(IDLE_POLL);
+                    }
+                    continue;
+                }
+                failures++;
+                Duration backoff = settings.retry().backoff(failures, random);
+                if (failures == 1 || Integer.bitCount(failures) == 1) {
+                    LOG.warn("sink {}: cannot open yet (attempt {}), retrying in {} ms: {}", name(), failures,
+                            backoff.toMillis(), describe(e));
+                }
+                transition(SinkState.RETRYING);
+                await(backoff);
+            }
+        }
+        return false;
+    }
+
+    private void rewind(GroupConsumer consumer, Map<TopicPartition, Long> firstOffsets) {
+        Map<TopicPartition, Long> committed = log.committedOffsets(settings.groupId());
+        for (Map.Entry<TopicPartition, Long> e : firstOffsets.entrySet()) {
+            Long c = committed.get(e.getKey());
+            consumer.seek(e.getKey(), c != null && c > e.getValue() ? c : e.getValue());
+        }
+    }
+
+    private static Map<TopicPartition, Long> firstOffsets(List<LogRecord> records) {
+        Map<TopicPartition, Long> first = new LinkedHashMap<>();
+        for (LogRecord r : records) {
+            first.putIfAbsent(r.partition(), r.offset());
+        }
+        return first;
+    }
+
+    private static Map<TopicPartition, Long> nextOffsets(List<LogRecord> records) {
+        Map<TopicPartition, Long> next = new HashMap<>();
+        for (LogRecord r : records) {
+            next.merge(r.partition(), r.offset() + 1, Math::max);
+        }
+        return next;
+    }
+
+    private void transition(SinkState to) {
+        SinkState from = state.getAndSet(to);
+        if (from != to) {
+            LOG.info("sink {}: {} -> {}", name(), from, to);
+        }
+    }
+
+    /** Waits for {@code timeout} or until pause/resume/close signals. */
+    private void await(Duration timeout) throws InterruptedException {
+        lock.lock();
+        try {
+            if (!stopping) {
+                signal.await(Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void wake() {
+        lock.lock();
+        try {
+            signal.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static int size(LogRecord r) {
+        return (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length) + 64;
+    }
+
+    private static String position(TopicPartition tp, long offset) {
+        return tp + "@" + offset;
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -21,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param log the change log
  * @param snapshot the aligned initial snapshot
  * @param demo the self-contained demo: an embedded PostgreSQL with a write load
+ * @param sinks the sinks, by name: each a consumer group of the log with its own target
  */
 @ConfigurationProperties("tidelog")
 @Validated
@@ -29,7 +31,8 @@ public record TidelogProperties(
         @DefaultValue("./tidelog-data") Path dataDir,
         @Valid @DefaultValue Log log,
         @Valid @DefaultValue Snapshot snapshot,
-        @Valid @DefaultValue Demo demo) {
+        @Valid @DefaultValue Demo demo,
+        @DefaultValue Map<String, @Valid SinkProperties> sinks) {
 
     /**
      * The change log: one topic per table, {@code <topic-prefix>.<schema>.<table>}, compacted.

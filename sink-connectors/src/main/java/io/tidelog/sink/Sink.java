@@ -9,8 +9,9 @@ import java.util.List;
  *
  * <h2>Contract</h2>
  * <ol>
- *   <li>{@link #open} once, before anything else, with the tables the sink receives. It may create
- *       indices or tables; it must be idempotent (a restart calls it again on the same target).</li>
+ *   <li>{@link #open} before anything else, with the tables the sink receives. It may create
+ *       indices or tables; it must be idempotent: a restart calls it again on the same target, and
+ *       the runner calls it again on the same instance after it failed (target not reachable yet).</li>
  *   <li>{@link #write} any number of times, each batch in log order per partition. Records of one
  *       row arrive in commit order. A batch may contain the same row several times and records the
  *       target has already seen (after a crash, a reset or a replay).</li>

@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
@@ -65,6 +67,7 @@ public final class SinkRunner implements AutoCloseable {
     private final Condition signal = lock.newCondition();
     private final Thread thread;
     private final DeadLetters deadLetters;
+    private final ConcurrentLinkedQueue<PendingReset> resets = new ConcurrentLinkedQueue<>();
     private volatile boolean stopping;
     private volatile boolean paused;
     private volatile boolean failed;
@@ -148,6 +151,25 @@ public final class SinkRunner implements AutoCloseable {
     }
 
     /**
+     * Moves the group's offsets, between batches (or while paused or failed), and commits them. The
+     * future completes with the committed offsets once done, or exceptionally if an offset is out of
+     * range or a partition is not one of the sink's.
+     */
+    public CompletableFuture<Map<TopicPartition, Long>> reset(ResetTarget target) {
+        PendingReset pending = new PendingReset(target, new CompletableFuture<>());
+        if (state() == SinkState.STOPPED || stopping) {
+            pending.done().completeExceptionally(new IllegalStateException("sink " + name() + " is stopped"));
+            return pending.done();
+        }
+        resets.add(pending);
+        wake();
+        return pending.done();
+    }
+
+    private record PendingReset(ResetTarget target, CompletableFuture<Map<TopicPartition, Long>> done) {
+    }
+
+    /**
      * Stops the runner: the batch in flight is finished (or, if its target is failing, abandoned
      * uncommitted, to be replayed on the next start) and the sink closed.
      */
@@ -208,6 +230,7 @@ public final class SinkRunner implements AutoCloseable {
 
     private void loop(GroupConsumer consumer) throws InterruptedException {
         while (!stopping) {
+            applyResets(consumer);
             if (paused || failed) {
                 transition(failed ? SinkState.FAILED : SinkState.PAUSED);
                 await(IDLE_POLL);
@@ -376,6 +399,50 @@ public final class SinkRunner implements AutoCloseable {
                     all.addAll(right);
                     return all;
                 }
+            }
+        }
+    }
+
+    private void applyResets(GroupConsumer consumer) {
+        PendingReset r;
+        while ((r = resets.poll()) != null) {
+            try {
+                List<TopicPartition> all = new ArrayList<>();
+                for (String topic : tableByTopic.keySet()) {
+                    for (int p = 0; p < log.topicConfig(topic).partitions(); p++) {
+                        all.add(new TopicPartition(topic, p));
+                    }
+                }
+                ResetTarget target = r.target();
+                if (target instanceof ResetTarget.Earliest) {
+                    consumer.seekToBeginning(all);
+                } else if (target instanceof ResetTarget.Latest) {
+                    consumer.seekToEnd(all);
+                } else if (target instanceof ResetTarget.Timestamp t) {
+                    consumer.seekToTimestamp(all, t.epochMillis());
+                } else if (target instanceof ResetTarget.Offsets o) {
+                    for (Map.Entry<TopicPartition, Long> e : o.offsets().entrySet()) {
+                        if (!all.contains(e.getKey())) {
+                            throw new IllegalArgumentException(e.getKey() + " is not a partition of sink " + name());
+                        }
+                        long start = log.logStartOffset(e.getKey());
+                        long end = log.endOffset(e.getKey());
+                        if (e.getValue() < start || e.getValue() > end) {
+                            throw new IllegalArgumentException("offset " + e.getValue() + " of " + e.getKey()
+                                    + " is outside [" + start + ", " + end + "]");
+                        }
+                    }
+                    o.offsets().forEach(consumer::seek);
+                }
+                Map<TopicPartition, Long> positions = new LinkedHashMap<>();
+                for (TopicPartition tp : all) {
+                    positions.put(tp, consumer.position(tp));
+                }
+                consumer.commitSync(positions);
+                LOG.info("sink {}: offsets reset ({}) to {}", name(), r.target(), positions);
+                r.done().complete(positions);
+            } catch (RuntimeException e) {
+                r.done().completeExceptionally(e);
             }
         }
     }

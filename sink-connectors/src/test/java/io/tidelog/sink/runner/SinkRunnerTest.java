@@ -185,6 +185,35 @@ class SinkRunnerTest {
     }
 
     @Test
+    void resetReplaysFromTheStartSkipsToTheEndOrMovesToGivenOffsets() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        IntStream.range(0, 20).forEach(id -> append(id, 1, id + 1));
+        SinkRunner runner = runner("resetting", sink, BatchPolicy.DEFAULT);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sink.flushed.size() == 20);
+
+        Map<TopicPartition, Long> positions = runner.reset(new ResetTarget.Earliest()).get();
+        assertThat(positions.values()).containsOnly(0L);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sink.flushed.size() == 40);
+        assertThat(sink.flushedKeys().subList(20, 40)).containsExactlyInAnyOrderElementsOf(sink.flushedKeys().subList(0, 20));
+
+        runner.pause();
+        IntStream.range(20, 25).forEach(id -> append(id, 1, id + 1));
+        runner.reset(new ResetTarget.Latest()).get(); // allowed while paused
+        assertThat(totalLag("resetting")).isZero();
+        runner.resume();
+
+        TopicPartition p0 = new TopicPartition(TOPIC, 0);
+        long end = log.endOffset(p0);
+        assertThat(runner.reset(new ResetTarget.Offsets(Map.of(p0, end + 1))))
+                .failsWithin(Duration.ofSeconds(10)).withThrowableThat().withMessageContaining("is outside [0, " + end + "]");
+        assertThat(runner.reset(new ResetTarget.Offsets(Map.of(new TopicPartition("other", 0), 0L))))
+                .failsWithin(Duration.ofSeconds(10)).withThrowableThat().withMessageContaining("is not a partition of sink resetting");
+        runner.reset(new ResetTarget.Offsets(Map.of(p0, end - 1))).get();
+        await().atMost(Duration.ofSeconds(10)).until(() -> sink.flushed.size() == 41);
+        assertThat(sink.flushed.get(40).offset()).isEqualTo(end - 1);
+    }
+
+    @Test
     void fieldMappingAndVersionsReachTheSink() throws Exception {
         RecordingSink sink = new RecordingSink();
         append(1, 7, 500);

@@ -7,7 +7,6 @@ import io.tidelog.service.sinks.SinkFactory;
 import io.tidelog.service.sinks.SinksLifecycle;
 import io.tidelog.sink.runner.SinkFleet;
 import java.time.Clock;
-import java.time.Duration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -24,7 +23,7 @@ class SinksConfiguration {
     }
 
     @Bean
-    SinksLifecycle sinksLifecycle(SinkFleet fleet) {
-        return new SinksLifecycle(fleet, Duration.ofSeconds(20));
+    SinksLifecycle sinksLifecycle(SinkFleet fleet, TidelogProperties properties) {
+        return new SinksLifecycle(fleet, properties.admin().shutdownTimeout());
     }
 }

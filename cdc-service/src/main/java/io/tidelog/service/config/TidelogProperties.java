@@ -23,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param snapshot the aligned initial snapshot
  * @param demo the self-contained demo: an embedded PostgreSQL with a write load
  * @param sinks the sinks, by name: each a consumer group of the log with its own target
+ * @param admin the admin API under {@code /admin} and the status page
  */
 @ConfigurationProperties("tidelog")
 @Validated
@@ -32,7 +33,8 @@ public record TidelogProperties(
         @Valid @DefaultValue Log log,
         @Valid @DefaultValue Snapshot snapshot,
         @Valid @DefaultValue Demo demo,
-        @DefaultValue Map<String, @Valid SinkProperties> sinks) {
+        @DefaultValue Map<String, @Valid SinkProperties> sinks,
+        @Valid @DefaultValue Admin admin) {
 
     /**
      * The change log: one topic per table, {@code <topic-prefix>.<schema>.<table>}, compacted.
@@ -93,6 +95,24 @@ public record TidelogProperties(
         public String toString() {
             return "Source[url=" + url + ", username=" + username + ", password=******, tables=" + tables
                     + ", slotName=" + slotName + ", publicationName=" + publicationName + "]";
+        }
+    }
+
+    /**
+     * The admin API ({@code /admin/**}) and what it needs.
+     *
+     * @param enabled whether the admin API is served
+     * @param token the bearer token every admin request must carry; from the environment
+     *     ({@code TIDELOG_ADMIN_TOKEN}), never the file. Without one, the service refuses to start with the
+     *     admin API enabled on a non-loopback address
+     * @param shutdownTimeout how long a SIGTERM waits for sinks to finish and commit their batch in flight
+     */
+    public record Admin(@DefaultValue("true") boolean enabled, String token,
+                        @DefaultValue("20s") Duration shutdownTimeout) {
+
+        @Override
+        public String toString() {
+            return "Admin[enabled=" + enabled + ", token=" + (token == null || token.isEmpty() ? "none" : "******") + "]";
         }
     }
 

@@ -3,17 +3,21 @@ package io.tidelog.bench;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A results table printed as Markdown, so it can be pasted into the README as is. */
-final class BenchTable {
+/**
+ * A results table printed as Markdown, so it can be pasted into the README as is; each row is also
+ * printed as it is added, and notes follow the table as a bullet list.
+ */
+public final class BenchTable {
 
     private final List<String[]> rows = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
     private final String[] header;
 
-    BenchTable(String... header) {
+    public BenchTable(String... header) {
         this.header = header;
     }
 
-    void row(Object... cells) {
+    public void row(Object... cells) {
         String[] r = new String[cells.length];
         for (int i = 0; i < cells.length; i++) {
             r[i] = String.valueOf(cells[i]);
@@ -22,7 +26,11 @@ final class BenchTable {
         System.out.println("  " + String.join(" | ", r));
     }
 
-    String markdown() {
+    public void note(String note) {
+        notes.add(note);
+    }
+
+    public String markdown() {
         StringBuilder sb = new StringBuilder("| ").append(String.join(" | ", header)).append(" |\n|");
         for (int i = 0; i < header.length; i++) {
             sb.append("---|");
@@ -31,10 +39,22 @@ final class BenchTable {
         for (String[] r : rows) {
             sb.append("| ").append(String.join(" | ", r)).append(" |\n");
         }
+        if (!notes.isEmpty()) {
+            sb.append('\n');
+            notes.forEach(n -> sb.append("- ").append(n).append('\n'));
+        }
         return sb.toString();
     }
 
-    static String rate(double perSecond) {
+    public static String count(long n) {
+        return String.format("%,d", n);
+    }
+
+    public static String rate(double perSecond) {
         return String.format("%,.0f", perSecond);
+    }
+
+    public static String seconds(double s) {
+        return String.format("%.2f", s);
     }
 }

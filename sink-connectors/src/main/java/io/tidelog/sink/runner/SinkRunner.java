@@ -485,6 +485,16 @@ public final class SinkRunner implements AutoCloseable {
                     continue;
                 }
                 failures++;
+                if (!settings.retry().allowsAnother(failures)) {
+                    LOG.error("sink {}: cannot open after {} attempts: {}", name(), failures, describe(e));
+                    failed = true;
+                    transition(SinkState.FAILED);
+                    while (failed && !stopping) {
+                        await(IDLE_POLL);
+                    }
+                    failures = 0;
+                    continue;
+                }
                 Duration backoff = settings.retry().backoff(failures, random);
                 if (failures == 1 || Integer.bitCount(failures) == 1) {
                     LOG.warn("sink {}: cannot open yet (attempt {}), retrying in {} ms: {}", name(), failures,

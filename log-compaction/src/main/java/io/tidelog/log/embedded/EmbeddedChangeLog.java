@@ -292,9 +292,23 @@ public final class EmbeddedChangeLog implements ChangeLog {
         stats.add(listener);
     }
 
-    /** Runs one retention and compaction pass over all partitions now (tests, admin). */
-    void runMaintenance() {
+    /**
+     * Runs one retention and compaction pass over all partitions now, as the cleaner thread does every
+     * cleaner interval: a compacted partition is cleaned when it is due (dirty ratio or a tombstone's
+     * delete horizon). Never overlaps the scheduled pass; returns when done (tests, admin).
+     */
+    public void runMaintenance() {
+        ensureOpen();
         cleaner.runOnce();
+    }
+
+    /**
+     * Bytes the partition's segments take on disk.
+     *
+     * @throws UnknownTopicOrPartitionException if the partition does not exist
+     */
+    public long sizeInBytes(TopicPartition tp) {
+        return partition(tp).sizeInBytes();
     }
 
     LogCleaner cleaner() {

@@ -100,6 +100,27 @@ final class JsonBody {
         return out;
     }
 
+    /** The whole number in {@code field}, or null when absent or null. */
+    Long longValue(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw AdminException.badRequest(field, field + " must be a whole number");
+        }
+        return v.longValue();
+    }
+
+    /** Like {@link #longValue}, within int range. */
+    Integer intValue(String field) {
+        Long v = longValue(field);
+        if (v != null && (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE)) {
+            throw AdminException.badRequest(field, field + " is out of range");
+        }
+        return v == null ? null : v.intValue();
+    }
+
     /** The object in {@code field}, or null when absent or null. */
     ObjectNode object(String field) {
         JsonNode v = node.get(field);

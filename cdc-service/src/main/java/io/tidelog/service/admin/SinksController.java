@@ -195,13 +195,67 @@ class SinksController {
         return new DeadLetterPage(r.name(), tp.topic(), start, end, next, letters);
     }
 
-    @Operation(summary = "Re-deliver dead letters to the sink (not available yet: 501)")
+    /**
+     * What a retry of dead letters did.
+     *
+     * @param sink              the sink
+     * @param fromOffset        the first dead letter retried
+     * @param nextOffset        one past the last one retried: where the next retry would start
+     * @param written           letters the target accepted this time
+     * @param deadLetteredAgain letters rejected again, appended to the dead-letter topic with the new reason
+     * @param status            {@code applied}, or {@code queued} when the runner had not got to it within the wait
+     */
+    record RetryView(String sink, long fromOffset, long nextOffset, Integer written, Integer deadLetteredAgain,
+                     String status) {
+    }
+
+    @Operation(summary = "Write dead letters to the sink again: body {\"offset\": first letter (default: the oldest), "
+            + "\"limit\": at most 500}. Letters older than the row's state in the target are ignored by its version guard")
     @PostMapping("/{name}/dlq/retry")
-    ResponseEntity<ApiError> retryDeadLetters(@PathVariable String name, @RequestBody(required = false) String body) {
-        runner(name);
-        JsonBody.parse(body, Set.of());
-        throw AdminException.notImplemented("re-delivering dead letters needs the sink runner to write records "
-                + "it did not poll; not available yet. Inspect them with GET /admin/sinks/" + name + "/dlq");
+    ResponseEntity<RetryView> retryDeadLetters(@PathVariable String name, @RequestBody(required = false) String body)
+            throws InterruptedException {
+        SinkRunner r = running(name);
+        JsonBody request = JsonBody.parse(body, Set.of("offset", "limit"));
+        TopicPartition tp = new TopicPartition(r.deadLetterTopic(), 0);
+        long start = log.logStartOffset(tp);
+        long end = log.endOffset(tp);
+        long from = Paging.from(request.longValue("offset"), start, end);
+        int limit = Paging.limit(request.intValue("limit"));
+        List<LogRecord> originals = new ArrayList<>();
+        long next = from;
+        if (from < end) {
+            ReadResult read = log.read(tp, from, limit, Paging.MAX_BYTES);
+            for (LogRecord letter : read.records()) {
+                originals.add(original(letter));
+            }
+            next = read.nextOffset();
+        }
+        if (originals.isEmpty()) {
+            return ResponseEntity.ok(new RetryView(r.name(), from, next, 0, 0, "applied"));
+        }
+        CompletableFuture<SinkRunner.Redelivery> done = r.redeliver(originals);
+        try {
+            SinkRunner.Redelivery outcome = done.get(RESET_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return ResponseEntity.ok(new RetryView(r.name(), from, next, outcome.written(), outcome.deadLetteredAgain(),
+                    "applied"));
+        } catch (TimeoutException e) {
+            return ResponseEntity.status(HttpStatus.ACCEPTED).body(new RetryView(r.name(), from, next, null, null, "queued"));
+        } catch (ExecutionException e) {
+            throw AdminException.conflict("sink " + r.name() + " cannot retry now: "
+                    + redaction.apply(String.valueOf(e.getCause().getMessage())));
+        }
+    }
+
+    /** The record a dead letter was, at its original partition and offset, without the dead-letter headers. */
+    private static LogRecord original(LogRecord letter) {
+        String topic = DeadLetters.header(letter, DeadLetters.TOPIC);
+        Integer partition = integer(DeadLetters.header(letter, DeadLetters.PARTITION));
+        Long offset = longValue(DeadLetters.header(letter, DeadLetters.OFFSET));
+        if (topic == null || partition == null || offset == null) {
+            throw AdminException.conflict("dead letter at offset " + letter.offset() + " has no original position");
+        }
+        return new LogRecord(new TopicPartition(topic, partition), offset, letter.timestamp(), letter.key(),
+                letter.value(), letter.headers().stream().filter(h -> !h.key().startsWith("tidelog.dlq.")).toList());
     }
 
     private DeadLetter letter(LogRecord rec) {

@@ -261,10 +261,16 @@ class AdminApiIT extends AdminItSupport {
             assertThat(json(bad).path("field").asString()).as(query).isEqualTo(query.substring(0, query.indexOf('=')));
         }
 
-        HttpResponse<String> retry = post("/admin/sinks/cache/dlq/retry", null);
-        assertThat(retry.statusCode()).isEqualTo(501);
-        assertThat(json(retry).path("error").asString()).contains("not available yet");
+        // Retrying the letter: still not JSON, so it is rejected again and dead-lettered once more.
+        HttpResponse<String> retry = post("/admin/sinks/cache/dlq/retry", "{\"offset\":" + before + "}");
+        assertThat(retry.statusCode()).isEqualTo(200);
+        assertThat(json(retry).path("written").asInt()).isZero();
+        assertThat(json(retry).path("deadLetteredAgain").asInt()).isEqualTo(1);
+        assertThat(json(retry).path("nextOffset").asLong()).isEqualTo(before + 1);
+        assertThat(json(get("/admin/sinks/cache/dlq")).path("endOffset").asLong()).isEqualTo(before + 2);
         assertThat(post("/admin/sinks/cache/dlq/retry", "{\"x\":1}").statusCode()).isEqualTo(400);
+        assertThat(post("/admin/sinks/cache/dlq/retry", "{\"offset\":\"1\"}").statusCode()).isEqualTo(400);
+        assertThat(post("/admin/sinks/cache/dlq/retry", "{\"limit\":0}").statusCode()).isEqualTo(400);
     }
 
     @Test

@@ -68,6 +68,7 @@ public final class SinkRunner implements AutoCloseable {
     private final Thread thread;
     private final DeadLetters deadLetters;
     private final ConcurrentLinkedQueue<PendingReset> resets = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<PendingRedelivery> redeliveries = new ConcurrentLinkedQueue<>();
     private volatile boolean stopping;
     private volatile boolean paused;
     private volatile boolean failed;
@@ -170,6 +171,38 @@ public final class SinkRunner implements AutoCloseable {
     }
 
     /**
+     * Writes records again that the sink once rejected (typically read back from its dead-letter topic,
+     * with their original partition and offset), between batches, with the usual retries and isolation.
+     * Offsets do not move. Records rejected again are appended to the dead-letter topic again, with the
+     * new reason. Safe whenever: a record older than what the target holds for its row is ignored by the
+     * target's version guard.
+     *
+     * @return the outcome once done; fails if the runner stops first
+     */
+    public CompletableFuture<Redelivery> redeliver(List<LogRecord> records) {
+        PendingRedelivery pending = new PendingRedelivery(List.copyOf(records), new CompletableFuture<>());
+        if (state() == SinkState.STOPPED || stopping) {
+            pending.done().completeExceptionally(new IllegalStateException("sink " + name() + " is stopped"));
+            return pending.done();
+        }
+        redeliveries.add(pending);
+        wake();
+        return pending.done();
+    }
+
+    /**
+     * What {@link #redeliver} did.
+     *
+     * @param written           records the target accepted
+     * @param deadLetteredAgain records rejected again (appended to the dead-letter topic again)
+     */
+    public record Redelivery(int written, int deadLetteredAgain) {
+    }
+
+    private record PendingRedelivery(List<LogRecord> records, CompletableFuture<Redelivery> done) {
+    }
+
+    /**
      * Stops the runner: the batch in flight is finished (or, if its target is failing, abandoned
      * uncommitted, to be replayed on the next start) and the sink closed.
      */
@@ -231,6 +264,7 @@ public final class SinkRunner implements AutoCloseable {
     private void loop(GroupConsumer consumer) throws InterruptedException {
         while (!stopping) {
             applyResets(consumer);
+            applyRedeliveries();
             if (paused || failed) {
                 transition(failed ? SinkState.FAILED : SinkState.PAUSED);
                 await(IDLE_POLL);
@@ -292,7 +326,7 @@ public final class SinkRunner implements AutoCloseable {
                 bytes += size(polled.get(to++));
             }
             List<LogRecord> chunk = polled.subList(from, to);
-            if (!deliverChunk(chunk)) {
+            if (deliverChunk(chunk) < 0) {
                 return false;
             }
             consumer.commitSync(nextOffsets(chunk));
@@ -301,7 +335,8 @@ public final class SinkRunner implements AutoCloseable {
         return true;
     }
 
-    private boolean deliverChunk(List<LogRecord> chunk) throws InterruptedException {
+    /** Decodes, writes and dead-letters one chunk; returns how many were dead-lettered, or -1 to stop. */
+    private int deliverChunk(List<LogRecord> chunk) throws InterruptedException {
         List<SinkRecord> records = new ArrayList<>(chunk.size());
         Map<String, LogRecord> byPosition = new HashMap<>();
         List<LogRecord> dead = new ArrayList<>();
@@ -318,7 +353,7 @@ public final class SinkRunner implements AutoCloseable {
         }
         List<Rejection> rejected = records.isEmpty() ? List.of() : writeIsolating(records);
         if (rejected == null) {
-            return false;
+            return -1;
         }
         for (Rejection rejection : rejected) {
             dead.add(byPosition.get(position(rejection.record().partition(), rejection.record().offset())));
@@ -335,7 +370,7 @@ public final class SinkRunner implements AutoCloseable {
             newest = Math.max(newest, r.commitTime());
         }
         metrics.lastAppliedCommitTime.accumulateAndGet(newest, Math::max);
-        return true;
+        return dead.size();
     }
 
     /**
@@ -444,6 +479,27 @@ public final class SinkRunner implements AutoCloseable {
             } catch (RuntimeException e) {
                 r.done().completeExceptionally(e);
             }
+        }
+    }
+
+    private void applyRedeliveries() throws InterruptedException {
+        PendingRedelivery r;
+        while (!stopping && (r = redeliveries.peek()) != null) {
+            int dead = 0;
+            int written = 0;
+            for (int from = 0; from < r.records().size(); from += settings.batch().maxRecords()) {
+                List<LogRecord> chunk = r.records().subList(from,
+                        Math.min(r.records().size(), from + settings.batch().maxRecords()));
+                int d = deliverChunk(chunk);
+                if (d < 0) {
+                    return; // stopping, paused or failed mid-way: try again later
+                }
+                dead += d;
+                written += chunk.size() - d;
+            }
+            redeliveries.poll();
+            LOG.info("sink {}: redelivered {} record(s), {} rejected again", name(), written, dead);
+            r.done().complete(new Redelivery(written, dead));
         }
     }
 

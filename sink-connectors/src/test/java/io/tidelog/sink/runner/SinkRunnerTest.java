@@ -147,6 +147,29 @@ class SinkRunnerTest {
     }
 
     @Test
+    void deadLettersRedeliveredOnceTheTargetAcceptsThemAreWritten() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        sink.poison = r -> r.keyText().equals(key(5));
+        IntStream.range(0, 10).forEach(id -> append(id, 1, id + 1));
+        SinkRunner runner = runner("redeliver", sink, BatchPolicy.DEFAULT);
+        await().atMost(Duration.ofSeconds(10)).until(() -> totalLag("redeliver") == 0 && runner.deadLetterCount() == 1);
+        assertThat(sink.flushedKeys()).doesNotContain(key(5) + "=1");
+
+        LogRecord letter = log.read(new TopicPartition(runner.deadLetterTopic(), 0), 0, 1, 1 << 20).records().get(0);
+        LogRecord original = new LogRecord(new TopicPartition(TOPIC, Integer.parseInt(DeadLetters.header(letter, DeadLetters.PARTITION))),
+                Long.parseLong(DeadLetters.header(letter, DeadLetters.OFFSET)), letter.timestamp(), letter.key(), letter.value(),
+                letter.headers().stream().filter(h -> !h.key().startsWith("tidelog.dlq.")).toList());
+        // Still poisoned: rejected again, with a second dead letter.
+        assertThat(runner.redeliver(List.of(original)).get()).isEqualTo(new SinkRunner.Redelivery(0, 1));
+        assertThat(runner.deadLetterCount()).isEqualTo(2);
+
+        sink.poison = r -> false;
+        assertThat(runner.redeliver(List.of(original)).get()).isEqualTo(new SinkRunner.Redelivery(1, 0));
+        assertThat(sink.flushedKeys()).contains(key(5) + "=1");
+        assertThat(runner.deadLetterCount()).isEqualTo(2);
+    }
+
+    @Test
     void recordsThatAreNotChangesGoToTheDeadLetterTopic() throws Exception {
         RecordingSink sink = new RecordingSink();
         append(1, 1, 10);

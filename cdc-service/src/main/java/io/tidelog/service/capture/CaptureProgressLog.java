@@ -4,45 +4,38 @@ import io.tidelog.capture.CaptureStats;
 import io.tidelog.event.ChangeEvent;
 import io.tidelog.event.Lsn;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
+import io.tidelog.service.PeriodicLifecycle;
 
 /**
  * One concise log line per second while changes flow (counts by op, the latest change, capture
  * delay behind the commit), and one line a minute when idle.
  */
-public final class CaptureProgressLog implements SmartLifecycle {
+public final class CaptureProgressLog extends PeriodicLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger("io.tidelog.progress");
     private static final long IDLE_EVERY_TICKS = 60;
 
     private final CaptureLifecycle lifecycle;
     private final RecentChanges recent;
-    private ScheduledExecutorService timer;
     private CaptureStats.Snapshot previous;
     private long idleTicks;
 
     public CaptureProgressLog(CaptureLifecycle lifecycle, RecentChanges recent) {
+        super("tidelog-progress", Duration.ofSeconds(1), Duration.ofSeconds(1));
         this.lifecycle = lifecycle;
         this.recent = recent;
     }
 
     @Override
-    public synchronized void start() {
+    protected boolean beforeStart() {
         previous = lifecycle.capture().stats().snapshot();
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tidelog-progress");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+        return true;
     }
 
-    private void tick() {
+    @Override
+    protected void tick() {
         CaptureStats.Snapshot now = lifecycle.capture().stats().snapshot();
         CaptureStats.Snapshot before = previous;
         previous = now;
@@ -65,23 +58,5 @@ public final class CaptureProgressLog implements SmartLifecycle {
 
     private static String describe(ChangeEvent e) {
         return e == null ? "-" : e.op().code() + " " + e.table() + " " + e.key();
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return timer != null;
-    }
-
-    @Override
-    public int getPhase() {
-        return CaptureLifecycle.PHASE + 1;
     }
 }

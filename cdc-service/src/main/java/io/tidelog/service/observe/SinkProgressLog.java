@@ -1,18 +1,14 @@
 package io.tidelog.service.observe;
 
-import io.tidelog.service.capture.CaptureLifecycle;
 import io.tidelog.sink.runner.SinkState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
+import io.tidelog.service.PeriodicLifecycle;
 
 /**
  * One line per sink every {@code every} (10 s in the service) while it is catching up — a new sink
@@ -25,7 +21,7 @@ import org.springframework.context.SmartLifecycle;
  * waited at least one interval. Quiet otherwise: a sink keeping up with live traffic, or one paused or
  * failed (health and the runner's own log report those). Never a line per record.
  */
-public final class SinkProgressLog implements SmartLifecycle {
+public final class SinkProgressLog extends PeriodicLifecycle {
 
     /** A backlog large enough to report even while it is young. */
     static final long LARGE = 10_000;
@@ -35,29 +31,25 @@ public final class SinkProgressLog implements SmartLifecycle {
     private final List<ObservedSink> sinks;
     private final Duration every;
     private final List<Tracker> trackers = new ArrayList<>();
-    private ScheduledExecutorService timer;
 
     SinkProgressLog(List<ObservedSink> sinks, Duration every) {
+        super("tidelog-sink-progress", Duration.ZERO, every);
         this.sinks = List.copyOf(sinks);
         this.every = every;
     }
 
     @Override
-    public synchronized void start() {
-        if (sinks.isEmpty() || timer != null) {
-            return;
+    protected boolean beforeStart() {
+        if (sinks.isEmpty()) {
+            return false;
         }
         trackers.clear();
         sinks.forEach(s -> trackers.add(new Tracker(s.name(), every)));
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tidelog-sink-progress");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleAtFixedRate(this::tick, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        return true;
     }
 
-    private void tick() {
+    @Override
+    protected void tick() {
         long now = System.nanoTime();
         for (int i = 0; i < sinks.size(); i++) {
             ObservedSink sink = sinks.get(i);
@@ -67,25 +59,6 @@ public final class SinkProgressLog implements SmartLifecycle {
                 log.debug("sink {}: progress not measured: {}", sink.name(), e.toString());
             }
         }
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return timer != null;
-    }
-
-    /** Starts with capture's progress line; stops before capture and the sinks do. */
-    @Override
-    public int getPhase() {
-        return CaptureLifecycle.PHASE + 1;
     }
 
     /** One sink's progress from one observation to the next; used by one thread at a time. */

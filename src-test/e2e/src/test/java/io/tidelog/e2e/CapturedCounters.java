@@ -3,7 +3,6 @@ package io.tidelog.e2e;
 import io.tidelog.log.ChangeLog;
 import io.tidelog.log.Header;
 import io.tidelog.log.LogRecord;
-import io.tidelog.log.ReadResult;
 import io.tidelog.log.TopicPartition;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -59,13 +58,13 @@ record CapturedCounters(List<Entry> records, List<JsonNode> markers) {
     static CapturedCounters read(ChangeLog log, String topic, String table) {
         List<Entry> records = new ArrayList<>();
         for (int p = 0; p < log.topicConfig(topic).partitions(); p++) {
-            for (LogRecord rec : all(log, new TopicPartition(topic, p))) {
+            for (LogRecord rec : LogReading.all(log, new TopicPartition(topic, p))) {
                 records.add(entry(p, rec));
             }
         }
         List<JsonNode> markers = new ArrayList<>();
         if (log.topics().contains(MARKERS_TOPIC)) {
-            for (LogRecord rec : all(log, new TopicPartition(MARKERS_TOPIC, 0))) {
+            for (LogRecord rec : LogReading.all(log, new TopicPartition(MARKERS_TOPIC, 0))) {
                 if (table.equals(new String(rec.key(), StandardCharsets.UTF_8)) && rec.value() != null) {
                     markers.add(JSON.readTree(rec.value()));
                 }
@@ -92,18 +91,6 @@ record CapturedCounters(List<Entry> records, List<JsonNode> markers) {
             }
         }
         return view;
-    }
-
-    private static List<LogRecord> all(ChangeLog log, TopicPartition tp) {
-        List<LogRecord> all = new ArrayList<>();
-        long offset = log.logStartOffset(tp);
-        long end = log.endOffset(tp);
-        while (offset < end) {
-            ReadResult r = log.read(tp, offset, 10_000, 16 << 20);
-            all.addAll(r.records());
-            offset = r.nextOffset();
-        }
-        return all;
     }
 
     private static Entry entry(int partition, LogRecord rec) {

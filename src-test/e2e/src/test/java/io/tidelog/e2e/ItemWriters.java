@@ -4,14 +4,9 @@ import io.tidelog.harness.PostgresServer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import java.util.Random;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A continuous write load on {@code sink_items(id int primary key, v int, code text)}: {@value #WRITERS}
@@ -24,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * string or NULL: the OpenSearch index maps it as an integer, and only the test's deliberate poison rows
  * are not numbers. Seeded; timing is not reproducible.
  */
-final class ItemWriters implements AutoCloseable {
+final class ItemWriters extends PacedWriters {
 
     private static final int WRITERS = 2;
     private static final long TICK_MILLIS = 25;
@@ -34,21 +29,14 @@ final class ItemWriters implements AutoCloseable {
     private final int existingIds;
     private final int firstNewId;
     private final long seed;
-    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(WRITERS, r -> {
-        Thread t = new Thread(r, "item-writer");
-        t.setDaemon(true);
-        return t;
-    });
-    private final List<Connection> connections = new ArrayList<>();
-    private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final AtomicLong transactions = new AtomicLong();
-    private final AtomicLong statements = new AtomicLong();
 
     /**
      * @param existingIds the writers update and delete ids {@code 1..existingIds}
      * @param firstNewId  the first id they insert; above every id the table ever had
      */
     ItemWriters(PostgresServer server, String database, int existingIds, int firstNewId, long seed) {
+        super("item-writer", WRITERS, Duration.ofMillis(TICK_MILLIS));
         this.server = server;
         this.database = database;
         this.existingIds = existingIds;
@@ -60,15 +48,13 @@ final class ItemWriters implements AutoCloseable {
         for (int w = 0; w < WRITERS; w++) {
             Connection c = server.connect(database);
             c.setAutoCommit(false);
-            connections.add(c);
-            Writer writer = new Writer(c, new Random(seed + w), w);
-            timer.scheduleAtFixedRate(writer, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+            schedule(c, new Writer(c, new Random(seed + w), w));
         }
         return this;
     }
 
     /** One connection's transactions; runs on the timer, one at a time. */
-    private final class Writer implements Runnable {
+    private final class Writer implements Tick {
         private final Connection connection;
         private final Statement st;
         private final Random random;
@@ -84,30 +70,25 @@ final class ItemWriters implements AutoCloseable {
         }
 
         @Override
-        public void run() {
-            try {
-                execute("UPDATE sink_items SET v = v + 1, code = '" + random.nextInt(100_000) + "' WHERE id = " + existing());
-                execute("UPDATE sink_items SET v = v + 1 WHERE id = " + existing());
-                if (random.nextInt(10) < 3) {
-                    int id = next;
-                    next += WRITERS;
-                    execute("INSERT INTO sink_items VALUES (" + id + ", 0, '" + random.nextInt(1000) + "')");
-                    if (random.nextBoolean()) {
-                        execute("UPDATE sink_items SET v = v + 1 WHERE id = " + id);
-                    }
+        public void run() throws SQLException {
+            execute("UPDATE sink_items SET v = v + 1, code = '" + random.nextInt(100_000) + "' WHERE id = " + existing());
+            execute("UPDATE sink_items SET v = v + 1 WHERE id = " + existing());
+            if (random.nextInt(10) < 3) {
+                int id = next;
+                next += WRITERS;
+                execute("INSERT INTO sink_items VALUES (" + id + ", 0, '" + random.nextInt(1000) + "')");
+                if (random.nextBoolean()) {
+                    execute("UPDATE sink_items SET v = v + 1 WHERE id = " + id);
                 }
-                if (random.nextInt(10) == 0) {
-                    execute("DELETE FROM sink_items WHERE id = " + existing());
-                }
-                if (random.nextInt(20) == 0) {
-                    execute("UPDATE sink_items SET code = NULL WHERE id = " + existing());
-                }
-                connection.commit();
-                transactions.incrementAndGet();
-            } catch (Exception e) {
-                failure.compareAndSet(null, e);
-                throw new IllegalStateException(e); // ends this writer's schedule
             }
+            if (random.nextInt(10) == 0) {
+                execute("DELETE FROM sink_items WHERE id = " + existing());
+            }
+            if (random.nextInt(20) == 0) {
+                execute("UPDATE sink_items SET code = NULL WHERE id = " + existing());
+            }
+            connection.commit();
+            transactions.incrementAndGet();
         }
 
         private int existing() {
@@ -116,35 +97,11 @@ final class ItemWriters implements AutoCloseable {
 
         private void execute(String sql) throws SQLException {
             st.execute(sql);
-            statements.incrementAndGet();
+            counted();
         }
     }
 
     long transactions() {
         return transactions.get();
-    }
-
-    long statements() {
-        return statements.get();
-    }
-
-    /** The first error a writer stopped on, or null while they all run. */
-    Exception failure() {
-        return failure.get();
-    }
-
-    /** Stops the writers after their running transaction, closes the connections; rethrows a writer's error. */
-    @Override
-    public void close() throws Exception {
-        timer.shutdown();
-        if (!timer.awaitTermination(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("writers did not stop within 30 s");
-        }
-        for (Connection c : connections) {
-            c.close();
-        }
-        if (failure.get() != null) {
-            throw failure.get();
-        }
     }
 }

@@ -4,7 +4,6 @@ import io.tidelog.event.PositionBytes;
 import io.tidelog.log.ChangeLog;
 import io.tidelog.log.Header;
 import io.tidelog.log.LogRecord;
-import io.tidelog.log.ReadResult;
 import io.tidelog.log.TopicPartition;
 import io.tidelog.sink.ChangeVersion;
 import io.tidelog.sink.runner.DeadLetters;
@@ -53,8 +52,8 @@ record LoggedChanges(Map<String, Map<String, Latest>> latest, long records) {
         long records = 0;
         for (Map.Entry<String, String> t : topics.entrySet()) {
             Map<String, Latest> rows = new HashMap<>();
-            for (TopicPartition tp : partitions(log, t.getValue())) {
-                for (LogRecord r : all(log, tp)) {
+            for (TopicPartition tp : LogReading.partitions(log, t.getValue())) {
+                for (LogRecord r : LogReading.all(log, tp)) {
                     records++;
                     String key = Rows.keyOf(Rows.JSON.readTree(r.key()));
                     JsonNode after = r.value() == null ? null : Rows.JSON.readTree(r.value()).get("after");
@@ -85,7 +84,7 @@ record LoggedChanges(Map<String, Map<String, Latest>> latest, long records) {
     static Map<TopicPartition, Long> rewind(ChangeLog log, List<String> groups, Iterable<String> topics) throws Exception {
         Map<TopicPartition, Long> start = new LinkedHashMap<>();
         for (String topic : topics) {
-            for (TopicPartition tp : partitions(log, topic)) {
+            for (TopicPartition tp : LogReading.partitions(log, topic)) {
                 start.put(tp, log.logStartOffset(tp));
             }
         }
@@ -102,32 +101,12 @@ record LoggedChanges(Map<String, Map<String, Latest>> latest, long records) {
         if (!log.topics().contains(topic)) {
             return out;
         }
-        for (LogRecord r : all(log, new TopicPartition(topic, 0))) {
+        for (LogRecord r : LogReading.all(log, new TopicPartition(topic, 0))) {
             JsonNode after = r.value() == null ? null : Rows.JSON.readTree(r.value()).get("after");
             out.add(new DeadLetter(DeadLetters.header(r, DeadLetters.TOPIC), Rows.keyOf(Rows.JSON.readTree(r.key())),
                     DeadLetters.header(r, DeadLetters.REASON), after));
         }
         return out;
-    }
-
-    private static List<TopicPartition> partitions(ChangeLog log, String topic) {
-        List<TopicPartition> out = new ArrayList<>();
-        for (int p = 0; p < log.topicConfig(topic).partitions(); p++) {
-            out.add(new TopicPartition(topic, p));
-        }
-        return out;
-    }
-
-    private static List<LogRecord> all(ChangeLog log, TopicPartition tp) {
-        List<LogRecord> all = new ArrayList<>();
-        long offset = log.logStartOffset(tp);
-        long end = log.endOffset(tp);
-        while (offset < end) {
-            ReadResult r = log.read(tp, offset, 10_000, 16 << 20);
-            all.addAll(r.records());
-            offset = r.nextOffset();
-        }
-        return all;
     }
 
     private static String version(LogRecord r) {

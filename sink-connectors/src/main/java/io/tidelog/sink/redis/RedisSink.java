@@ -40,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * ({@link Mode#UPSERT}), or each changed row's key removed ({@link Mode#INVALIDATE}).
  *
  * <h2>Upsert</h2>
- * Each record is one call of {@link VersionedWriteScript}: the row is written (a JSON string or a
- * hash), or its key deleted for a delete or a tombstone, only when the record's version is strictly
- * newer than the one the row last got. Replays, duplicates and stale records therefore leave Redis
+ * Records go to Redis through {@link VersionedWriteScript}, {@value #RECORDS_PER_CALL} records per call
+ * (a script call has a fixed cost in Redis that one record's work does not amortise):
+ * each record's row is written (a JSON string or a hash), or its key deleted for a delete or a
+ * tombstone, only when the record's version is strictly newer than the one the row last got. Replays, duplicates and stale records therefore leave Redis
  * unchanged, as {@link Sink} requires, and the guard lives in Redis, not in this object. The script
  * is loaded at {@link #open} and called by digest ({@code EVALSHA}); when Redis has lost it (a
  * restart, {@code SCRIPT FLUSH}) it answers {@code NOSCRIPT} without running anything, and those calls
@@ -87,6 +88,11 @@ public final class RedisSink implements Sink {
     /** Error codes of a record that Redis refuses for good, whatever is retried. */
     private static final Set<String> REJECTED_REPLIES = Set.of("WRONGTYPE", "BADVERSION");
     private static final long REFLUSH_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /**
+     * Records per script call: enough to spread a call's cost over many records, few enough that Redis,
+     * which runs one script at a time, is never busy with one call for long (~1 ms here).
+     */
+    static final int RECORDS_PER_CALL = 200;
 
     private final RedisSinkSettings settings;
     private final VersionedWriteScript script;
@@ -136,37 +142,64 @@ public final class RedisSink implements Sink {
         }
         Throwable[] errors = new Throwable[batch.size()];
         if (settings.mode() == Mode.INVALIDATE) {
-            pipeline(batch.size(), i -> commands.del(settings.keyTemplate().render(batch.get(i))), errors);
+            pipeline(batch.size(), i -> commands.del(settings.keyTemplate().render(batch.get(i))), errors, null);
         } else {
-            Call[] calls = batch.stream().map(script::call).toArray(Call[]::new);
-            pipeline(calls.length, i -> commands.evalsha(scriptSha, ScriptOutputType.INTEGER, calls[i].keys(),
-                    calls[i].args()), errors);
-            int[] uncached = IntStream.range(0, calls.length)
-                    .filter(i -> errors[i] instanceof RedisNoScriptException).toArray();
-            if (uncached.length > 0) {
-                log.info("redis lost the write script (restart or SCRIPT FLUSH); sending {} calls with its text",
-                        uncached.length);
-                Throwable[] retried = new Throwable[uncached.length];
-                pipeline(uncached.length, j -> commands.eval(VersionedWriteScript.TEXT, ScriptOutputType.INTEGER,
-                        calls[uncached[j]].keys(), calls[uncached[j]].args()), retried);
-                for (int j = 0; j < uncached.length; j++) {
-                    errors[uncached[j]] = retried[j];
-                }
-            }
+            upsert(batch, errors);
         }
         return rejections(batch, errors);
     }
 
     /**
+     * Applies the batch with one script call per {@value #RECORDS_PER_CALL} records (pipelined), each
+     * call applying its records in order, and sets {@code errors[i]} for each record that failed: the
+     * script's own refusal of that record, or the failure of its whole call.
+     */
+    private void upsert(List<SinkRecord> batch, Throwable[] errors) throws InterruptedException {
+        List<Call> records = batch.stream().map(script::call).toList();
+        int count = (records.size() + RECORDS_PER_CALL - 1) / RECORDS_PER_CALL;
+        Call[] calls = new Call[count];
+        for (int c = 0; c < count; c++) {
+            calls[c] = VersionedWriteScript.batch(records.subList(c * RECORDS_PER_CALL,
+                    Math.min(records.size(), (c + 1) * RECORDS_PER_CALL)));
+        }
+        Throwable[] callErrors = new Throwable[count];
+        Object[] replies = new Object[count];
+        pipeline(count, c -> commands.evalsha(scriptSha, ScriptOutputType.MULTI, calls[c].keys(), calls[c].args()),
+                callErrors, replies);
+        int[] uncached = IntStream.range(0, count).filter(c -> callErrors[c] instanceof RedisNoScriptException).toArray();
+        if (uncached.length > 0) {
+            log.info("redis lost the write script (restart or SCRIPT FLUSH); sending {} calls with its text",
+                    uncached.length);
+            Throwable[] retried = new Throwable[uncached.length];
+            Object[] retriedReplies = new Object[uncached.length];
+            pipeline(uncached.length, j -> commands.eval(VersionedWriteScript.TEXT, ScriptOutputType.MULTI,
+                    calls[uncached[j]].keys(), calls[uncached[j]].args()), retried, retriedReplies);
+            for (int j = 0; j < uncached.length; j++) {
+                callErrors[uncached[j]] = retried[j];
+                replies[uncached[j]] = retriedReplies[j];
+            }
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            int c = i / RECORDS_PER_CALL;
+            if (callErrors[c] != null) {
+                errors[i] = callErrors[c];
+            } else if (((List<?>) replies[c]).get(i % RECORDS_PER_CALL) instanceof String refusal) {
+                errors[i] = new RedisCommandExecutionException(refusal);
+            }
+        }
+    }
+
+    /**
      * Queues {@code count} commands, sends them with one flush and waits for every reply, for at most
      * twice the command timeout (Lettuce times each command out after one). Sets {@code errors[i]} to
-     * the failure of command {@code i}, leaving it null for a success.
+     * the failure of command {@code i}, leaving it null for a success, and then {@code results[i]} (when
+     * given) to its reply.
      *
      * <p>It flushes again while it waits: with auto-flush off, commands queued while the connection is
      * down stay in Lettuce's command buffer, and a reconnect sends only what was queued with auto-flush
      * on, so without another flush a batch written during a reconnect would wait for the next batch.
      */
-    private void pipeline(int count, IntFunction<RedisFuture<?>> command, Throwable[] errors)
+    private void pipeline(int count, IntFunction<RedisFuture<?>> command, Throwable[] errors, Object[] results)
             throws InterruptedException {
         CompletableFuture<?>[] replies = new CompletableFuture<?>[count];
         for (int i = 0; i < count; i++) {
@@ -185,6 +218,9 @@ public final class RedisSink implements Sink {
         for (int i = 0; i < count; i++) {
             errors[i] = replies[i].isDone() ? failure(replies[i]) : new RedisCommandTimeoutException(
                     "no reply from redis within " + settings.commandTimeout().multipliedBy(2));
+            if (results != null && errors[i] == null) {
+                results[i] = replies[i].join();
+            }
         }
     }
 

@@ -64,26 +64,46 @@ final class VersionedWriteScript {
         this.ttlMillis = Long.toString(settings.ttl().toMillis());
     }
 
-    /** The keys and arguments of one call of the script. */
+    /** The keys and arguments of one record's part of a call of the script. */
     record Call(String[] keys, String[] args) {
     }
 
-    /** The call that applies {@code record}: an upsert of {@code after}, or a delete (also for a tombstone). */
+    /** The part that applies {@code record}: an upsert of {@code after}, or a delete (also for a tombstone). */
     Call call(SinkRecord record) {
         String row = keyTemplate.render(record);
         String[] keys = {row, versionKey(record.table())};
         String version = record.version() == null ? "" : record.version().toString();
         String kind = format == Format.JSON ? "string" : "hash";
-        List<String> args = new ArrayList<>(List.of(record.isDelete() ? "delete" : "upsert", kind, version,
-                ttlMillis));
+        List<String> values = List.of();
         if (!record.isDelete()) {
-            if (format == Format.JSON) {
-                args.add(JSON.writeValueAsString(record.after()));
-            } else {
-                args.addAll(hashFields(record.after()));
-            }
+            values = format == Format.JSON ? List.of(JSON.writeValueAsString(record.after())) : hashFields(record.after());
         }
+        List<String> args = new ArrayList<>(5 + values.size());
+        args.addAll(List.of(record.isDelete() ? "delete" : "upsert", kind, version, ttlMillis,
+                Integer.toString(values.size())));
+        args.addAll(values);
         return new Call(keys, args.toArray(String[]::new));
+    }
+
+    /** One call of the script for several records, applied in this order: their keys and arguments joined. */
+    static Call batch(List<Call> calls) {
+        int keys = 0;
+        int args = 0;
+        for (Call c : calls) {
+            keys += c.keys().length;
+            args += c.args().length;
+        }
+        String[] allKeys = new String[keys];
+        String[] allArgs = new String[args];
+        keys = 0;
+        args = 0;
+        for (Call c : calls) {
+            System.arraycopy(c.keys(), 0, allKeys, keys, c.keys().length);
+            System.arraycopy(c.args(), 0, allArgs, args, c.args().length);
+            keys += c.keys().length;
+            args += c.args().length;
+        }
+        return new Call(allKeys, allArgs);
     }
 
     /** The version hash of a table: {@code tidelog:version:schema.table}. */

@@ -34,7 +34,7 @@ class VersionedWriteScriptTest {
                 "{ \"tenant\": \"acme\", \"id\": 3, \"total\": \"9.90\" }", io.tidelog.event.Op.CREATE, 700, 650));
 
         assertThat(call.keys()).containsExactly("orders:acme:3", "tidelog:version:shop.orders");
-        assertThat(call.args()).containsExactly("upsert", "string", "700/650", "90000",
+        assertThat(call.args()).containsExactly("upsert", "string", "700/650", "90000", "1",
                 "{\"tenant\":\"acme\",\"id\":3,\"total\":\"9.90\"}");
     }
 
@@ -45,7 +45,10 @@ class VersionedWriteScriptTest {
         Call delete = script.call(TestRecords.delete(ORDERS, "{\"id\":3}", -1L, Long.MAX_VALUE));
         Call tombstone = script.call(TestRecords.tombstone(ORDERS, "{\"id\":3}", 5, 4));
 
-        assertThat(delete.args()).containsExactly("delete", "hash", "18446744073709551615/9223372036854775807", "0");
-        assertThat(tombstone.args()).containsExactly("delete", "hash", "5/4", "0");
+        assertThat(delete.args()).containsExactly("delete", "hash", "18446744073709551615/9223372036854775807", "0", "0");
+        assertThat(tombstone.args()).containsExactly("delete", "hash", "5/4", "0", "0");
+        assertThat(VersionedWriteScript.batch(java.util.List.of(delete, tombstone)).keys())
+                .containsExactly("orders:3", "tidelog:version:shop.orders", "orders:3", "tidelog:version:shop.orders");
+        assertThat(VersionedWriteScript.batch(java.util.List.of(delete, tombstone)).args()).hasSize(10);
     }
 }

@@ -98,6 +98,9 @@ public final class PostgresServer extends RuntimeBackedServer {
         properties.setProperty("user", SUPERUSER);
         properties.setProperty("password", password);
         properties.setProperty("connectTimeout", "10");
+        // Also bounds the startup exchange: a port held by something that accepts but never answers
+        // (another program on a fixed port, before our server has failed on it) must not hang the caller.
+        properties.setProperty("loginTimeout", "10");
         properties.setProperty("ApplicationName", "tidelog-harness");
         return DriverManager.getConnection(jdbcUrl(database), properties);
     }

@@ -63,8 +63,9 @@ class CaptureConfiguration {
     CaptureLifecycle captureLifecycle(CaptureSettings settings, TidelogProperties properties, ChangeLog changeLog,
                                       ChangeLogWriter writer, RecentChanges recent) {
         TidelogProperties.Snapshot snapshot = properties.snapshot();
-        return new CaptureLifecycle(new SourcePipeline(settings,
-                new SnapshotOptions(snapshot.parallelism(), snapshot.rowsPerChunk()), changeLog, writer, recent,
+        SnapshotOptions options = new SnapshotOptions(snapshot.parallelism(), snapshot.rowsPerChunk());
+        // A pipeline runs once: a source reset closes it and starts a fresh one.
+        return new CaptureLifecycle(() -> new SourcePipeline(settings, options, changeLog, writer, recent,
                 Clock.systemUTC()));
     }
 

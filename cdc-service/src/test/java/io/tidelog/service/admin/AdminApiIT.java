@@ -339,15 +339,14 @@ class AdminApiIT extends AdminItSupport {
     }
 
     @Test
-    void sourceResetNeedsItsConfirmationAndIsNotAvailableYet() throws Exception {
+    void sourceResetNeedsItsConfirmation() throws Exception {
         for (String body : List.of("", "{}", "{\"confirm\":\"yes\"}", "{\"confirm\":true}")) {
             HttpResponse<String> refused = post("/admin/source/reset", body);
             assertThat(refused.statusCode()).as(body).isEqualTo(400);
             assertThat(json(refused).path("field").asString()).as(body).isEqualTo("confirm");
         }
-        HttpResponse<String> confirmed = post("/admin/source/reset", "{\"confirm\":\"drop-slot-and-resnapshot\"}");
-        assertThat(confirmed.statusCode()).isEqualTo(501);
-        assertThat(json(confirmed).path("error").asString()).contains("pg_drop_replication_slot");
+        // A confirmed reset (202, then a retake of the table) is SourceResetIT's: here it would change the
+        // shared app's snapshot counts and log under the other tests.
         assertThat(json(get("/admin/status")).at("/source/state").asString()).isEqualTo("running");
     }
 

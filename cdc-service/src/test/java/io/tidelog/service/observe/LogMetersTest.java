@@ -29,12 +29,12 @@ class LogMetersTest {
     @Test
     void followsTheLogCounters() throws Exception {
         try (ChangeLog log = EmbeddedChangeLog.open(dir, LogConfig.defaults().withFsync(LogConfig.FsyncPolicy.perBatch()))) {
-            log.createTopic(TOPIC, TopicConfig.compacted(2));
-            append(log, 0, 3);
-            long fsyncsBefore = log.metrics().fsyncs();
+            // Bound before the first fsync round: a round is acknowledged, then counted, then reported to
+            // listeners, so a count read between two appends can be one behind what the timer saw.
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             new LogMeters(log, List.of(TOPIC, "t.public.missing")).bindTo(registry);
-
+            log.createTopic(TOPIC, TopicConfig.compacted(2));
+            append(log, 0, 3);
             append(log, 0, 5);
             append(log, 1, 7);
             append(log, 1, 1);
@@ -46,8 +46,8 @@ class LogMetersTest {
                     .isEqualTo(m.bytesAppended()).isPositive();
             // An fsync round is counted, then reported to listeners, after its appends complete: let it settle.
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                    assertThat(registry.get("tidelog.log.fsync").timer().count()).as("fsync rounds since binding")
-                            .isEqualTo(log.metrics().fsyncs() - fsyncsBefore).isPositive());
+                    assertThat(registry.get("tidelog.log.fsync").timer().count()).as("fsync rounds")
+                            .isEqualTo(log.metrics().fsyncs()).isPositive());
             assertThat(registry.get("tidelog.log.segments").gauge().value()).isEqualTo(m.segments());
             assertThat(registry.get("tidelog.log.compaction.runs").functionCounter().count()).isEqualTo(m.compactionRuns());
             assertThat(registry.get("tidelog.log.reclaimed.bytes").functionCounter().count()).isEqualTo(m.bytesReclaimed());

@@ -9,6 +9,7 @@ import io.tidelog.service.capture.CaptureLifecycle;
 import io.tidelog.service.config.TidelogProperties;
 import io.tidelog.sink.runner.SinkFleet;
 import io.tidelog.snapshot.AlignedSnapshot;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
@@ -48,7 +49,24 @@ class ObserveConfiguration {
 
     @Bean
     HealthIndicator walLagHealthIndicator(SlotMonitor slots, HealthThresholds thresholds) {
-        return new WalLagHealthIndicator(slots::latest, thresholds.maxWalLag());
+        return new WalLagHealthIndicator(() -> freshUnlessPresent(slots), thresholds.maxWalLag());
+    }
+
+    /**
+     * The monitor's latest measurement, measured again when it has none yet or last saw no slot: the
+     * monitor starts before capture creates the slot and measures every few seconds, and readiness must
+     * not report a missing slot for that long after it exists.
+     */
+    private static SlotMonitor.SlotStatus freshUnlessPresent(SlotMonitor slots) {
+        SlotMonitor.SlotStatus latest = slots.latest();
+        if (latest != null && latest.exists()) {
+            return latest;
+        }
+        try {
+            return slots.measure();
+        } catch (SQLException | RuntimeException e) {
+            return latest;
+        }
     }
 
     @Bean

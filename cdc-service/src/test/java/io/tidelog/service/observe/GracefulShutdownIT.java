@@ -113,7 +113,9 @@ class GracefulShutdownIT {
             assertThat(afterLoad.committed()).allSatisfy((tp, c) -> assertThat(c).isLessThanOrEqualTo(afterLoad.end().get(tp)));
             log.info("closed under load in {} ms; sink behind by {} offsets at exit (ends {}, committed {})",
                     underLoad.toMillis(), afterLoad.behind(), afterLoad.end(), afterLoad.committed());
-            Thread.sleep(1_000); // the source keeps changing while Tidelog is down
+            long changesAtExit = writer.changes.get();
+            await().alias("the source keeps changing while Tidelog is down").atMost(Duration.ofSeconds(30))
+                    .until(() -> writer.changes.get() >= changesAtExit + 1_000);
             writer.stop();
 
             // 2. restart, converge, quiet SIGTERM

@@ -7,10 +7,8 @@ import io.tidelog.log.LogRecord;
 import io.tidelog.log.OffsetResetPolicy;
 import io.tidelog.log.PartitionLag;
 import io.tidelog.log.TopicPartition;
-import io.tidelog.sink.Rejection;
 import io.tidelog.sink.Sink;
 import io.tidelog.sink.SinkContext;
-import io.tidelog.sink.SinkRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +16,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -58,15 +55,14 @@ public final class SinkRunner implements AutoCloseable {
     private final Sink sink;
     private final ChangeLog log;
     private final Map<String, TableId> tableByTopic;
-    private final EnvelopeDecoder decoder;
     private final Clock clock;
-    private final Random random = new Random();
     private final SinkMetrics metrics = new SinkMetrics();
     private final AtomicReference<SinkState> state = new AtomicReference<>(SinkState.STARTING);
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition signal = lock.newCondition();
     private final Thread thread;
     private final DeadLetters deadLetters;
+    private final ChunkWriter chunks;
     private final ConcurrentLinkedQueue<PendingReset> resets = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<PendingRedelivery> redeliveries = new ConcurrentLinkedQueue<>();
     private volatile boolean stopping;
@@ -91,8 +87,31 @@ public final class SinkRunner implements AutoCloseable {
             byTopic.put(topic, table);
         }
         this.tableByTopic = Map.copyOf(byTopic);
-        this.decoder = new EnvelopeDecoder(tableByTopic, settings.fields());
+        EnvelopeDecoder decoder = new EnvelopeDecoder(tableByTopic, settings.fields());
         this.deadLetters = new DeadLetters(log, settings.name(), clock);
+        this.chunks = new ChunkWriter(settings.name(), sink, decoder, deadLetters, settings.retry(), metrics, clock,
+                new ChunkWriter.Control() {
+                    @Override
+                    public boolean abandon() {
+                        return stopping || failed || paused;
+                    }
+
+                    @Override
+                    public void giveUp() {
+                        failed = true;
+                        transition(SinkState.FAILED);
+                    }
+
+                    @Override
+                    public void state(SinkState to) {
+                        transition(to);
+                    }
+
+                    @Override
+                    public void await(Duration timeout) throws InterruptedException {
+                        SinkRunner.this.await(timeout);
+                    }
+                });
         this.thread = new Thread(this::run, "tidelog-sink-" + settings.name());
         this.thread.setDaemon(true);
     }
@@ -245,7 +264,7 @@ public final class SinkRunner implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
             LOG.error("sink {}: runner stopped by an unexpected error", name(), e);
-            metrics.lastError.set(new SinkMetrics.LastError(clock.instant(), describe(e)));
+            metrics.lastError.set(new SinkMetrics.LastError(clock.instant(), ChunkWriter.describe(e)));
         } finally {
             if (consumer != null) {
                 consumer.close();
@@ -326,7 +345,7 @@ public final class SinkRunner implements AutoCloseable {
                 bytes += size(polled.get(to++));
             }
             List<LogRecord> chunk = polled.subList(from, to);
-            if (deliverChunk(chunk) < 0) {
+            if (chunks.deliverChunk(chunk) < 0) {
                 return false;
             }
             consumer.commitSync(nextOffsets(chunk));
@@ -335,144 +354,11 @@ public final class SinkRunner implements AutoCloseable {
         return true;
     }
 
-    /** Decodes, writes and dead-letters one chunk; returns how many were dead-lettered, or -1 to stop. */
-    private int deliverChunk(List<LogRecord> chunk) throws InterruptedException {
-        List<SinkRecord> records = new ArrayList<>(chunk.size());
-        Map<String, LogRecord> byPosition = new HashMap<>();
-        List<LogRecord> dead = new ArrayList<>();
-        List<String> reasons = new ArrayList<>();
-        for (LogRecord r : chunk) {
-            try {
-                SinkRecord decoded = decoder.decode(r);
-                records.add(decoded);
-                byPosition.put(position(decoded.partition(), decoded.offset()), r);
-            } catch (EnvelopeDecoder.UndecodableRecordException e) {
-                dead.add(r);
-                reasons.add("undecodable: " + e.getMessage());
-            }
-        }
-        List<Rejection> rejected = records.isEmpty() ? List.of() : writeIsolating(records);
-        if (rejected == null) {
-            return -1;
-        }
-        for (Rejection rejection : rejected) {
-            dead.add(byPosition.get(position(rejection.record().partition(), rejection.record().offset())));
-            reasons.add(rejection.reason());
-        }
-        if (!dead.isEmpty()) {
-            deadLetters.append(dead, reasons);
-            metrics.recordsDeadLettered.add(dead.size());
-            LOG.warn("sink {}: {} record(s) to {}; first: {} at {}:{}", name(), dead.size(), deadLetterTopic(),
-                    reasons.get(0), dead.get(0).partition(), dead.get(0).offset());
-        }
-        long newest = 0;
-        for (SinkRecord r : records) {
-            newest = Math.max(newest, r.commitTime());
-        }
-        metrics.lastAppliedCommitTime.accumulateAndGet(newest, Math::max);
-        return dead.size();
-    }
-
-    /**
-     * Writes and flushes, retrying retriable errors and bisecting permanent ones.
-     *
-     * @return the rejected records, or null if the runner must stop (closing, or failed)
-     */
-    private List<Rejection> writeIsolating(List<SinkRecord> records) throws InterruptedException {
-        int failures = 0;
-        while (true) {
-            if (stopping || failed || paused) {
-                return null;
-            }
-            long start = System.nanoTime();
-            try {
-                List<Rejection> rejected = sink.write(records);
-                sink.flush();
-                long took = System.nanoTime() - start;
-                metrics.batches.increment();
-                metrics.batchNanos.add(took);
-                metrics.lastBatchNanos.set(took);
-                metrics.recordsWritten.add(records.size() - rejected.size());
-                if (failures > 0) {
-                    LOG.info("sink {}: target back after {} failed attempt(s)", name(), failures);
-                    transition(SinkState.RUNNING);
-                }
-                return rejected;
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                metrics.errors.increment();
-                metrics.lastError.set(new SinkMetrics.LastError(clock.instant(), describe(e)));
-                if (sink.classifier().isRetriable(e)) {
-                    failures++;
-                    if (!settings.retry().allowsAnother(failures)) {
-                        LOG.error("sink {}: giving up after {} attempts: {}", name(), failures, describe(e));
-                        failed = true;
-                        return null;
-                    }
-                    Duration backoff = settings.retry().backoff(failures, random);
-                    if (failures == 1 || Integer.bitCount(failures) == 1) { // 1, 2, 4, 8, ...: not once per attempt
-                        LOG.warn("sink {}: attempt {} failed, retrying in {} ms: {}", name(), failures,
-                                backoff.toMillis(), describe(e));
-                    }
-                    metrics.retries.increment();
-                    transition(SinkState.RETRYING);
-                    await(backoff);
-                } else if (records.size() == 1) {
-                    return List.of(new Rejection(records.get(0), describe(e)));
-                } else {
-                    int half = records.size() / 2;
-                    List<Rejection> left = writeIsolating(records.subList(0, half));
-                    if (left == null) {
-                        return null;
-                    }
-                    List<Rejection> right = writeIsolating(records.subList(half, records.size()));
-                    if (right == null) {
-                        return null;
-                    }
-                    List<Rejection> all = new ArrayList<>(left);
-                    all.addAll(right);
-                    return all;
-                }
-            }
-        }
-    }
-
     private void applyResets(GroupConsumer consumer) {
         PendingReset r;
         while ((r = resets.poll()) != null) {
             try {
-                List<TopicPartition> all = new ArrayList<>();
-                for (String topic : tableByTopic.keySet()) {
-                    for (int p = 0; p < log.topicConfig(topic).partitions(); p++) {
-                        all.add(new TopicPartition(topic, p));
-                    }
-                }
-                ResetTarget target = r.target();
-                if (target instanceof ResetTarget.Earliest) {
-                    consumer.seekToBeginning(all);
-                } else if (target instanceof ResetTarget.Latest) {
-                    consumer.seekToEnd(all);
-                } else if (target instanceof ResetTarget.Timestamp t) {
-                    consumer.seekToTimestamp(all, t.epochMillis());
-                } else if (target instanceof ResetTarget.Offsets o) {
-                    for (Map.Entry<TopicPartition, Long> e : o.offsets().entrySet()) {
-                        if (!all.contains(e.getKey())) {
-                            throw new IllegalArgumentException(e.getKey() + " is not a partition of sink " + name());
-                        }
-                        long start = log.logStartOffset(e.getKey());
-                        long end = log.endOffset(e.getKey());
-                        if (e.getValue() < start || e.getValue() > end) {
-                            throw new IllegalArgumentException("offset " + e.getValue() + " of " + e.getKey()
-                                    + " is outside [" + start + ", " + end + "]");
-                        }
-                    }
-                    o.offsets().forEach(consumer::seek);
-                }
-                Map<TopicPartition, Long> positions = new LinkedHashMap<>();
-                for (TopicPartition tp : all) {
-                    positions.put(tp, consumer.position(tp));
-                }
+                Map<TopicPartition, Long> positions = OffsetResets.seek(consumer, log, tableByTopic.keySet(), r.target(), name());
                 consumer.commitSync(positions);
                 LOG.info("sink {}: offsets reset ({}) to {}", name(), r.target(), positions);
                 r.done().complete(positions);
@@ -490,7 +376,7 @@ public final class SinkRunner implements AutoCloseable {
             for (int from = 0; from < r.records().size(); from += settings.batch().maxRecords()) {
                 List<LogRecord> chunk = r.records().subList(from,
                         Math.min(r.records().size(), from + settings.batch().maxRecords()));
-                int d = deliverChunk(chunk);
+                int d = chunks.deliverChunk(chunk);
                 if (d < 0) {
                     return; // stopping, paused or failed mid-way: try again later
                 }
@@ -519,45 +405,14 @@ public final class SinkRunner implements AutoCloseable {
         return false;
     }
 
+    /** Opens the sink; after a failure for good, waits to be resumed and tries again. */
     private boolean openSink() throws InterruptedException {
-        int failures = 0;
         while (!stopping) {
-            try {
-                sink.open(new SinkContext(name(), settings.tables()));
-                LOG.info("sink {}: opened for {} table(s)", name(), settings.tables().size());
+            if (chunks.open(new SinkContext(name(), settings.tables()))) {
                 return true;
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                metrics.errors.increment();
-                metrics.lastError.set(new SinkMetrics.LastError(clock.instant(), describe(e)));
-                if (!sink.classifier().isRetriable(e)) {
-                    LOG.error("sink {}: cannot open: {}", name(), describe(e));
-                    failed = true;
-                    transition(SinkState.FAILED);
-                    while (failed && !stopping) {
-                        await(IDLE_POLL);
-                    }
-                    continue;
-                }
-                failures++;
-                if (!settings.retry().allowsAnother(failures)) {
-                    LOG.error("sink {}: cannot open after {} attempts: {}", name(), failures, describe(e));
-                    failed = true;
-                    transition(SinkState.FAILED);
-                    while (failed && !stopping) {
-                        await(IDLE_POLL);
-                    }
-                    failures = 0;
-                    continue;
-                }
-                Duration backoff = settings.retry().backoff(failures, random);
-                if (failures == 1 || Integer.bitCount(failures) == 1) {
-                    LOG.warn("sink {}: cannot open yet (attempt {}), retrying in {} ms: {}", name(), failures,
-                            backoff.toMillis(), describe(e));
-                }
-                transition(SinkState.RETRYING);
-                await(backoff);
+            }
+            while ((failed || paused) && !stopping) {
+                await(IDLE_POLL);
             }
         }
         return false;
@@ -619,12 +474,4 @@ public final class SinkRunner implements AutoCloseable {
         return (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length) + 64;
     }
 
-    private static String position(TopicPartition tp, long offset) {
-        return tp + "@" + offset;
-    }
-
-    private static String describe(Throwable e) {
-        String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-    }
 }

@@ -1,0 +1,59 @@
+package io.tidelog.sink.runner;
+
+import io.tidelog.log.ChangeLog;
+import io.tidelog.log.GroupConsumer;
+import io.tidelog.log.TopicPartition;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Moves a sink's consumer to a {@link ResetTarget}, checking requested offsets against the log. */
+final class OffsetResets {
+
+    private OffsetResets() {
+    }
+
+    /**
+     * Seeks every partition of {@code topics} as {@code target} says.
+     *
+     * @return the new position of every partition, to be committed
+     * @throws IllegalArgumentException for an offset outside its partition's range, or a partition the
+     *                                  sink does not read
+     */
+    static Map<TopicPartition, Long> seek(GroupConsumer consumer, ChangeLog log, Collection<String> topics,
+                                          ResetTarget target, String sinkName) {
+        List<TopicPartition> all = new ArrayList<>();
+        for (String topic : topics) {
+            for (int p = 0; p < log.topicConfig(topic).partitions(); p++) {
+                all.add(new TopicPartition(topic, p));
+            }
+        }
+        if (target instanceof ResetTarget.Earliest) {
+            consumer.seekToBeginning(all);
+        } else if (target instanceof ResetTarget.Latest) {
+            consumer.seekToEnd(all);
+        } else if (target instanceof ResetTarget.Timestamp t) {
+            consumer.seekToTimestamp(all, t.epochMillis());
+        } else if (target instanceof ResetTarget.Offsets o) {
+            for (Map.Entry<TopicPartition, Long> e : o.offsets().entrySet()) {
+                if (!all.contains(e.getKey())) {
+                    throw new IllegalArgumentException(e.getKey() + " is not a partition of sink " + sinkName);
+                }
+                long start = log.logStartOffset(e.getKey());
+                long end = log.endOffset(e.getKey());
+                if (e.getValue() < start || e.getValue() > end) {
+                    throw new IllegalArgumentException("offset " + e.getValue() + " of " + e.getKey()
+                            + " is outside [" + start + ", " + end + "]");
+                }
+            }
+            o.offsets().forEach(consumer::seek);
+        }
+        Map<TopicPartition, Long> positions = new LinkedHashMap<>();
+        for (TopicPartition tp : all) {
+            positions.put(tp, consumer.position(tp));
+        }
+        return positions;
+    }
+}

@@ -9,6 +9,7 @@ import io.tidelog.capture.SlotMonitor;
 import io.tidelog.capture.TopicNaming;
 import io.tidelog.event.Lsn;
 import io.tidelog.event.TableId;
+import io.tidelog.harness.ManualClock;
 import io.tidelog.log.ChangeLog;
 import io.tidelog.log.Record;
 import io.tidelog.log.TopicConfig;
@@ -28,11 +29,8 @@ import io.tidelog.sink.runner.SinkSettings;
 import io.tidelog.snapshot.AlignedSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,7 +49,7 @@ class StatusServiceTest {
     @TempDir
     Path dir;
 
-    private final TestClock clock = new TestClock(1_700_000_000_000L);
+    private final ManualClock clock = new ManualClock(1_700_000_000_000L);
     private ChangeLog log;
     private SinkFleet fleet;
     private FakeSource source;
@@ -262,39 +260,6 @@ class StatusServiceTest {
         @Override
         public AlignedSnapshot snapshot() {
             return null;
-        }
-    }
-
-    /** A clock the test moves. */
-    static final class TestClock extends Clock {
-        private final AtomicLong millis;
-
-        TestClock(long millis) {
-            this.millis = new AtomicLong(millis);
-        }
-
-        void advance(Duration d) {
-            millis.addAndGet(d.toMillis());
-        }
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
         }
     }
 }

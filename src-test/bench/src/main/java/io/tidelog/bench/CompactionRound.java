@@ -1,5 +1,6 @@
 package io.tidelog.bench;
 
+import io.tidelog.harness.ManualClock;
 import io.tidelog.log.LogListener;
 import io.tidelog.log.Record;
 import io.tidelog.log.TopicConfig;
@@ -9,11 +10,7 @@ import io.tidelog.log.embedded.LogConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -47,7 +44,7 @@ final class CompactionRound {
 
     static Rounds.Round run(int mapBytes) throws Exception {
         Path dir = Files.createTempDirectory("bench-compaction-");
-        SettableClock clock = new SettableClock(System.currentTimeMillis());
+        ManualClock clock = new ManualClock(System.currentTimeMillis());
         AtomicLong bytesBefore = new AtomicLong();
         AtomicLong bytesAfter = new AtomicLong();
         AtomicLong nanos = new AtomicLong();
@@ -112,38 +109,5 @@ final class CompactionRound {
 
     private static byte[] key(int k) {
         return String.format("key-%08d", k).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** A clock that stands still until moved. */
-    static final class SettableClock extends Clock {
-        private final AtomicLong millis;
-
-        SettableClock(long millis) {
-            this.millis = new AtomicLong(millis);
-        }
-
-        void advance(Duration d) {
-            millis.addAndGet(d.toMillis());
-        }
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -19,7 +19,6 @@ import io.tidelog.sink.runner.SinkRunner;
 import io.tidelog.sink.runner.SinkState;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -178,21 +177,35 @@ class SinksController {
     DeadLetterPage deadLetters(@PathVariable String name, @RequestParam(required = false) Long offset,
                                @RequestParam(required = false) Integer limit) {
         SinkRunner r = runner(name);
+        Letters page = letters(r, offset, limit);
+        return new DeadLetterPage(r.name(), r.deadLetterTopic(), page.start(), page.end(), page.next(),
+                page.records().stream().map(this::letter).toList());
+    }
+
+    /**
+     * Records of a sink's dead-letter topic from {@code from}.
+     *
+     * @param start   the first offset the topic holds
+     * @param end     one past its last
+     * @param from    the first offset read
+     * @param next    one past the last offset read
+     * @param records what was read, oldest first
+     */
+    private record Letters(long start, long end, long from, long next, List<LogRecord> records) {
+    }
+
+    /** Reads up to {@code limit} dead letters from {@code offset} (default: the oldest); 400 naming a bad one. */
+    private Letters letters(SinkRunner r, Long offset, Integer limit) {
         int max = Paging.limit(limit);
         TopicPartition tp = new TopicPartition(r.deadLetterTopic(), 0);
         long start = log.logStartOffset(tp);
         long end = log.endOffset(tp);
         long from = Paging.from(offset, start, end);
-        List<DeadLetter> letters = new ArrayList<>();
-        long next = from;
-        if (from < end) {
-            ReadResult read = log.read(tp, from, max, Paging.MAX_BYTES);
-            for (LogRecord rec : read.records()) {
-                letters.add(letter(rec));
-            }
-            next = read.nextOffset();
+        if (from >= end) {
+            return new Letters(start, end, from, from, List.of());
         }
-        return new DeadLetterPage(r.name(), tp.topic(), start, end, next, letters);
+        ReadResult read = log.read(tp, from, max, Paging.MAX_BYTES);
+        return new Letters(start, end, from, read.nextOffset(), read.records());
     }
 
     /**
@@ -216,20 +229,10 @@ class SinksController {
             throws InterruptedException {
         SinkRunner r = running(name);
         JsonBody request = JsonBody.parse(body, Set.of("offset", "limit"));
-        TopicPartition tp = new TopicPartition(r.deadLetterTopic(), 0);
-        long start = log.logStartOffset(tp);
-        long end = log.endOffset(tp);
-        long from = Paging.from(request.longValue("offset"), start, end);
-        int limit = Paging.limit(request.intValue("limit"));
-        List<LogRecord> originals = new ArrayList<>();
-        long next = from;
-        if (from < end) {
-            ReadResult read = log.read(tp, from, limit, Paging.MAX_BYTES);
-            for (LogRecord letter : read.records()) {
-                originals.add(original(letter));
-            }
-            next = read.nextOffset();
-        }
+        Letters page = letters(r, request.longValue("offset"), request.intValue("limit"));
+        long from = page.from();
+        long next = page.next();
+        List<LogRecord> originals = page.records().stream().map(SinksController::original).toList();
         if (originals.isEmpty()) {
             return ResponseEntity.ok(new RetryView(r.name(), from, next, 0, 0, "applied"));
         }

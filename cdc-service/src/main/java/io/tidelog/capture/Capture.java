@@ -9,12 +9,14 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Acknowledgement: a batch's records are marked processed only after the handler returned, so
  * the position Debezium flushes never passes a change the handler has not accepted.
+ *
+ * <p>Signals: {@link #signal} hands Debezium a signal through its in-process channel (ad-hoc
+ * snapshots); the {@link SnapshotNotice}s Debezium answers with arrive in the record stream and go
+ * to the notice listener after the handler has accepted the batch they came in, so a notice never
+ * overtakes the reads before it.
  */
 public final class Capture implements AutoCloseable {
 
@@ -43,9 +50,12 @@ public final class Capture implements AutoCloseable {
     private final ChangeEventHandler handler;
     private final RecordMapper mapper = new RecordMapper();
     private final CaptureStats stats;
+    private final Consumer<SnapshotNotice> notices;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final CountDownLatch settled = new CountDownLatch(1);
     private volatile Throwable failure;
+    /** Whether a record with a transaction id has arrived: Debezium's read-only incremental snapshot needs one. */
+    private volatile boolean streamedTransaction;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private ExecutorService executor;
 
@@ -54,9 +64,15 @@ public final class Capture implements AutoCloseable {
     }
 
     public Capture(CaptureSettings settings, ChangeEventHandler handler, Clock clock) {
+        this(settings, handler, clock, notice -> { });
+    }
+
+    /** @param notices sees Debezium's snapshot notifications, each after the batch before it is handled */
+    public Capture(CaptureSettings settings, ChangeEventHandler handler, Clock clock, Consumer<SnapshotNotice> notices) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.stats = new CaptureStats(clock);
+        this.notices = Objects.requireNonNull(notices, "notices");
     }
 
     /**
@@ -67,6 +83,7 @@ public final class Capture implements AutoCloseable {
      */
     public void start() {
         moveTo(State.STARTING, State.NEW);
+        mapper.streamingFrom(SourcePreflight.confirmedFlushLsn(settings));
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(DebeziumProperties.of(settings))
                 .using(new DebeziumEngine.ConnectorCallback() {
@@ -103,16 +120,27 @@ public final class Capture implements AutoCloseable {
                              DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
         List<ChangeEvent> events = new ArrayList<>(records.size());
+        List<SnapshotNotice> notes = List.of();
         for (RecordChangeEvent<SourceRecord> r : records) {
+            if (!streamedTransaction && r.record().sourceOffset() != null && r.record().sourceOffset().get("txId") != null) {
+                streamedTransaction = true;
+            }
             ChangeEvent e = mapper.map(r.record());
             if (e != null) {
                 events.add(e);
+                continue;
+            }
+            SnapshotNotice n = SnapshotNotice.of(r.record().value());
+            if (n != null) {
+                notes = notes.isEmpty() ? new ArrayList<>() : notes;
+                notes.add(n);
             }
         }
         if (!events.isEmpty()) {
             handler.handle(events);
             stats.recordBatch(events);
         }
+        notes.forEach(notices);
         for (RecordChangeEvent<SourceRecord> r : records) {
             committer.markProcessed(r);
         }
@@ -150,6 +178,26 @@ public final class Capture implements AutoCloseable {
             throw new IllegalStateException("Capture can start only once; it is " + state.get());
         }
         return false;
+    }
+
+    /**
+     * Sends Debezium a signal through its in-process channel.
+     *
+     * @param type e.g. {@code execute-snapshot} or {@code stop-snapshot}
+     * @param data the signal's data as JSON
+     * @throws IllegalStateException when capture is not running, or has not streamed a transaction since
+     *     it started (a heartbeat streams one within the heartbeat interval)
+     */
+    public void signal(String id, String type, String data) {
+        if (state.get() != State.RUNNING) {
+            throw new IllegalStateException("capture is " + state.get().name().toLowerCase(java.util.Locale.ROOT)
+                    + ", not running: it takes no signals");
+        }
+        if (!streamedTransaction) {
+            throw new IllegalStateException("capture has not streamed a transaction since it started; "
+                    + "the next heartbeat or change brings one: try again in a few seconds");
+        }
+        engine.getSignaler().signal(new DebeziumEngine.Signal(id, type, data, Map.of()));
     }
 
     public State state() {

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param snapshot whether Debezium snapshots the tables first or only streams from the slot
  * @param heartbeatInterval how often the engine commits its position while no captured change
  *     arrives, so that an idle captured database does not pin WAL in the slot; zero disables
+ * @param adHocChunkRows rows per primary-key chunk of an ad-hoc incremental snapshot
  */
 public record CaptureSettings(
         SourceAddress address,
@@ -35,7 +36,11 @@ public record CaptureSettings(
         OffsetStorage offsetStorage,
         Duration startupTimeout,
         SnapshotMode snapshot,
-        Duration heartbeatInterval) {
+        Duration heartbeatInterval,
+        int adHocChunkRows) {
+
+    /** Rows per chunk of an ad-hoc incremental snapshot unless configured. */
+    public static final int DEFAULT_AD_HOC_CHUNK_ROWS = 2048;
 
     /** Who reads the tables' existing rows. */
     public enum SnapshotMode {
@@ -66,6 +71,17 @@ public record CaptureSettings(
         if (maxBatchSize < 1) {
             throw new IllegalArgumentException("maxBatchSize must be at least 1, was " + maxBatchSize);
         }
+        if (adHocChunkRows < 1) {
+            throw new IllegalArgumentException("adHocChunkRows must be at least 1, was " + adHocChunkRows);
+        }
+    }
+
+    /** Settings with ad-hoc snapshots read in chunks of {@value #DEFAULT_AD_HOC_CHUNK_ROWS} rows. */
+    public CaptureSettings(SourceAddress address, String username, String password, List<TableId> tables, String slotName,
+                           String publicationName, Duration pollInterval, int maxBatchSize, OffsetStorage offsetStorage,
+                           Duration startupTimeout, SnapshotMode snapshot, Duration heartbeatInterval) {
+        this(address, username, password, tables, slotName, publicationName, pollInterval, maxBatchSize, offsetStorage,
+                startupTimeout, snapshot, heartbeatInterval, DEFAULT_AD_HOC_CHUNK_ROWS);
     }
 
     @Override

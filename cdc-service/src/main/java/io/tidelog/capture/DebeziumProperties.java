@@ -14,6 +14,9 @@ final class DebeziumProperties {
     /** Prefix of the logical decoding messages heartbeats emit; their records never reach the log. */
     static final String HEARTBEAT_PREFIX = "tidelog.heartbeat";
 
+    /** Debezium's notifications arrive as records of this topic (its {@code sink} channel); they never reach the log. */
+    static final String NOTIFICATION_TOPIC = "tidelog.notifications";
+
     private DebeziumProperties() {
     }
 
@@ -53,11 +56,23 @@ final class DebeziumProperties {
         p.setProperty("heartbeat.interval.ms", Long.toString(s.heartbeatInterval().toMillis()));
         // PostgreSQL 15+ sends nothing for transactions on other tables, so a heartbeat alone has no
         // new position to commit; a logical decoding message gives it one, without a heartbeat table.
+        // Transactional, so it carries a transaction id: a read-only incremental snapshot compares the
+        // last event's transaction id on every heartbeat and stops the connector when there is none.
         if (!s.heartbeatInterval().isZero()) {
             p.setProperty("heartbeat.action.query",
-                    "SELECT pg_logical_emit_message(false, '" + HEARTBEAT_PREFIX + "', now()::text)");
+                    "SELECT pg_logical_emit_message(true, '" + HEARTBEAT_PREFIX + "', now()::text)");
             p.setProperty("message.prefix.include.list", Pattern.quote(HEARTBEAT_PREFIX));
         }
+
+        // Ad-hoc snapshots: signals from the admin API through the in-process channel, notifications back
+        // through the record stream. Read-only incremental snapshots take their watermarks from
+        // pg_current_snapshot() (PostgreSQL 13+), so the source needs no signal table and is never written.
+        p.setProperty("signal.enabled.channels", "in-process");
+        p.setProperty("signal.poll.interval.ms", "200");
+        p.setProperty("read.only", "true");
+        p.setProperty("notification.enabled.channels", "sink");
+        p.setProperty("notification.sink.topic.name", NOTIFICATION_TOPIC);
+        p.setProperty("incremental.snapshot.chunk.size", Integer.toString(s.adHocChunkRows()));
 
         // Value representations RecordMapper relies on: exact decimals, microsecond times, raw bytes.
         p.setProperty("decimal.handling.mode", "precise");

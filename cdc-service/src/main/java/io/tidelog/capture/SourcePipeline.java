@@ -32,6 +32,7 @@ public final class SourcePipeline implements AutoCloseable {
     private final Clock clock;
     private final String logId;
     private final Capture capture;
+    private final AdHocSnapshots adHoc;
     private volatile AlignedSnapshot snapshot;
 
     /**
@@ -44,15 +45,19 @@ public final class SourcePipeline implements AutoCloseable {
         this.settings = new CaptureSettings(settings.address(), settings.username(), settings.password(),
                 settings.tables(), settings.slotName(), settings.publicationName(), settings.pollInterval(),
                 settings.maxBatchSize(), OffsetStorage.log(logId), settings.startupTimeout(),
-                CaptureSettings.SnapshotMode.STREAM_ONLY, settings.heartbeatInterval());
+                CaptureSettings.SnapshotMode.STREAM_ONLY, settings.heartbeatInterval(), settings.adHocChunkRows());
         this.snapshotOptions = snapshotOptions;
         this.changeLog = changeLog;
         this.writer = writer;
         this.clock = clock;
+        CaptureSettings checked = this.settings;
+        this.adHoc = new AdHocSnapshots((id, type, data) -> capture().signal(id, type, data),
+                t -> SourcePreflight.estimatedRows(checked, t), clock);
         this.capture = new Capture(this.settings, batch -> {
             writer.handle(batch);
+            adHoc.onDurable(batch);
             observer.handle(batch);
-        }, clock);
+        }, clock, adHoc::onNotice);
     }
 
     /**
@@ -126,6 +131,11 @@ public final class SourcePipeline implements AutoCloseable {
         return snapshot;
     }
 
+    /** Snapshots taken on request while this pipeline streams. */
+    public AdHocSnapshots adHocSnapshots() {
+        return adHoc;
+    }
+
     public ChangeLogWriter writer() {
         return writer;
     }
@@ -133,6 +143,7 @@ public final class SourcePipeline implements AutoCloseable {
     @Override
     public void close() {
         capture.close();
+        adHoc.interrupt();
         LogOffsetBackingStore.unregister(logId);
     }
 }

@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks, before the engine starts, everything about the source that would otherwise surface as a
@@ -18,6 +20,8 @@ import java.util.Properties;
  * fix. The checks read catalogs only; they change nothing.
  */
 public final class SourcePreflight {
+
+    private static final Logger log = LoggerFactory.getLogger(SourcePreflight.class);
 
     private static final int CONNECT_TIMEOUT_SECONDS = 5;
 
@@ -52,6 +56,55 @@ public final class SourcePreflight {
         } catch (SQLException e) {
             throw classify(e, s);
         }
+    }
+
+    /**
+     * The slot's {@code confirmed_flush_lsn}: streaming resumes there, so every transaction it delivers
+     * commits at or after it. 0 when the slot does not exist.
+     */
+    public static long confirmedFlushLsn(CaptureSettings s) {
+        try (Connection c = connect(s);
+             PreparedStatement ps = c.prepareStatement("SELECT confirmed_flush_lsn::text FROM pg_replication_slots"
+                     + " WHERE slot_name = ? AND database = current_database()")) {
+            ps.setString(1, s.slotName());
+            try (ResultSet rs = ps.executeQuery()) {
+                String lsn = rs.next() ? rs.getString(1) : null;
+                return lsn == null ? 0L : io.tidelog.event.Lsn.parse(lsn);
+            }
+        } catch (SQLException e) {
+            throw classify(e, s);
+        }
+    }
+
+    /**
+     * The planner's row estimate of a table ({@code pg_class.reltuples}); for a table never analysed, an
+     * exact count if it finishes within 5 s. Null when neither is known.
+     */
+    public static Long estimatedRows(CaptureSettings s, TableId table) {
+        String name = quote(table.schema()) + "." + quote(table.table());
+        try (Connection c = connect(s)) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT c.reltuples::bigint FROM pg_class c WHERE c.oid = ?::regclass")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getLong(1) > 0) {
+                        return rs.getLong(1);
+                    }
+                }
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("SET statement_timeout = 5000");
+                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + name)) {
+                    return rs.next() ? rs.getLong(1) : null;
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.debug("No row estimate for {}: {}", table, e.getMessage());
+            return null;
+        }
+    }
+
+    private static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
     private static Connection connect(CaptureSettings s) {

@@ -3,12 +3,19 @@ package io.tidelog.service.admin;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.tidelog.capture.AdHocSnapshotException;
+import io.tidelog.capture.AdHocSnapshots;
 import io.tidelog.capture.CaptureSettings;
+import io.tidelog.service.capture.CaptureLifecycle;
+import java.net.URI;
 import io.tidelog.event.TableId;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -18,7 +25,10 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Ad-hoc snapshots of captured tables through Debezium's signalling. */
+/**
+ * Ad-hoc snapshots of captured tables through Debezium's signalling ({@link AdHocSnapshots}): start
+ * one, follow its progress, cancel it. One runs at a time.
+ */
 @RestController
 @RequestMapping(path = "/admin/snapshots", produces = MediaType.APPLICATION_JSON_VALUE)
 class SnapshotsController {
@@ -26,9 +36,11 @@ class SnapshotsController {
     static final int MAX_FILTER_CHARS = 4000;
 
     private final List<TableId> captured;
+    private final CaptureLifecycle capture;
 
-    SnapshotsController(CaptureSettings capture) {
-        this.captured = capture.tables();
+    SnapshotsController(CaptureSettings settings, CaptureLifecycle capture) {
+        this.captured = settings.tables();
+        this.capture = capture;
     }
 
     /**
@@ -45,6 +57,14 @@ class SnapshotsController {
     record SnapshotRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "[\"public.orders\"]") List<String> tables,
                            @Schema(example = "status = 'paid'") String filter,
                            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"incremental", "blocking"}) String mode) {
+
+        AdHocSnapshots.Mode snapshotMode() {
+            return AdHocSnapshots.Mode.valueOf(mode.toUpperCase(Locale.ROOT));
+        }
+
+        List<TableId> tableIds() {
+            return tables.stream().map(TableId::parse).toList();
+        }
 
         static SnapshotRequest parse(String body, List<TableId> captured) {
             JsonBody json = JsonBody.parse(body, Set.of("tables", "filter", "mode"));
@@ -79,33 +99,91 @@ class SnapshotsController {
         }
     }
 
-    @Operation(summary = "Start an ad-hoc snapshot (not available yet: 501)",
+    /**
+     * An ad-hoc snapshot as the API shows it.
+     *
+     * @param state         requested, running, cancelling, completed, failed, cancelled or interrupted
+     * @param percent       rows read against the planner's estimate; null when filtered or unknown
+     * @param etaSeconds    time left at the current rate; null when unknown or ended
+     * @param errors        tables Debezium could not read and why, or why it stopped
+     */
+    record SnapshotView(String id, String mode, String state, List<TableView> tables, boolean filtered,
+                        String requestedAt, String endedAt, long rows, Long estimatedRows, Double percent,
+                        long rowsPerSecond, Long etaSeconds, List<String> errors) {
+
+        static SnapshotView of(AdHocSnapshots.Progress p) {
+            return new SnapshotView(p.id(), lower(p.mode()), lower(p.state()),
+                    p.tables().stream().map(t -> new TableView(t.table().toString(), t.rows(), t.estimatedRows())).toList(),
+                    p.filtered(), p.requestedAt().toString(), p.endedAt() == null ? null : p.endedAt().toString(),
+                    p.rows(), p.estimatedRows(), p.percent() == null ? null : Math.round(p.percent() * 10) / 10.0,
+                    Math.round(p.rowsPerSecond()), p.eta() == null ? null : p.eta().toSeconds(), p.errors());
+        }
+
+        private static String lower(Enum<?> e) {
+            return e.name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** One table of an ad-hoc snapshot. */
+    record TableView(String table, long rows, Long estimatedRows) {
+    }
+
+    @Operation(summary = "Start an ad-hoc snapshot",
+            description = "Answers 202 with the snapshot's id and a Location to follow it. incremental: streaming goes on "
+                    + "and chunks interleave with changes; blocking: streaming pauses while the tables are read. "
+                    + "409 while another ad-hoc snapshot runs or while capture is not streaming.",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
                     content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
                             schema = @Schema(implementation = SnapshotRequest.class))))
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<ApiError> start(@RequestBody(required = false) String body) {
-        SnapshotRequest.parse(body, captured);
-        throw AdminException.notImplemented("ad-hoc snapshots are not available yet: capture does not run "
-                + "Debezium's signalling channel");
+    ResponseEntity<SnapshotView> start(@RequestBody(required = false) String body) {
+        SnapshotRequest request = SnapshotRequest.parse(body, captured);
+        AdHocSnapshots.Progress p = refusedAsConflict(() ->
+                snapshots().start(request.tableIds(), request.filter(), request.snapshotMode()));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/admin/snapshots/" + p.id()))
+                .body(SnapshotView.of(p));
+    }
+
+    @Operation(summary = "Ad-hoc snapshots of this capture run, oldest first")
+    @GetMapping
+    List<SnapshotView> list() {
+        return snapshots().all().stream().map(SnapshotView::of).toList();
     }
 
     @Operation(summary = "Progress of an ad-hoc snapshot")
     @GetMapping("/{id}")
-    ResponseEntity<ApiError> progress(@PathVariable String id) {
-        throw unknown(id);
+    SnapshotView progress(@PathVariable String id) {
+        String checked = checkedId(id);
+        return snapshots().get(checked).map(SnapshotView::of)
+                .orElseThrow(() -> AdminException.notFound("id", "no snapshot " + checked));
     }
 
-    @Operation(summary = "Cancel an ad-hoc snapshot")
+    @Operation(summary = "Cancel a running incremental snapshot",
+            description = "Debezium stops after the chunk it is reading; the state goes cancelling, then cancelled. "
+                    + "409 when the snapshot has ended or is blocking (blocking snapshots run to their end).")
     @PostMapping("/{id}/cancel")
-    ResponseEntity<ApiError> cancel(@PathVariable String id, @RequestBody(required = false) String body) {
-        AdminException unknown = unknown(id);
+    ResponseEntity<SnapshotView> cancel(@PathVariable String id, @RequestBody(required = false) String body) {
+        String checked = checkedId(id);
         JsonBody.parse(body, Set.of());
-        throw unknown;
+        AdHocSnapshots.Progress p = refusedAsConflict(() -> snapshots().cancel(checked));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(SnapshotView.of(p));
     }
 
-    private static AdminException unknown(String id) {
-        String checked = Names.require(Names.SNAPSHOT_ID, id, "id", "a snapshot id (a lower-case UUID)");
-        return AdminException.notFound("id", "no snapshot " + checked);
+    private AdHocSnapshots snapshots() {
+        return capture.pipeline().adHocSnapshots();
+    }
+
+    private static AdHocSnapshots.Progress refusedAsConflict(Supplier<AdHocSnapshots.Progress> action) {
+        try {
+            return action.get();
+        } catch (AdHocSnapshotException e) {
+            throw e.reason() == AdHocSnapshotException.Reason.UNKNOWN
+                    ? AdminException.notFound("id", e.getMessage())
+                    : AdminException.conflict(e.getMessage());
+        }
+    }
+
+    private static String checkedId(String id) {
+        return Names.require(Names.SNAPSHOT_ID, id, "id", "a snapshot id (a lower-case UUID)");
     }
 }

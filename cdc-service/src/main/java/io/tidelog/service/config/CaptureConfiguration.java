@@ -43,7 +43,7 @@ class CaptureConfiguration {
         return new CaptureSettings(connection.address(), connection.username(), connection.password(),
                 tables(source.tables()), source.slotName(), source.publicationName(), source.pollInterval(),
                 source.maxBatchSize(), OffsetStorage.memory(), source.startupTimeout(),
-                CaptureSettings.SnapshotMode.STREAM_ONLY, source.heartbeatInterval());
+                CaptureSettings.SnapshotMode.STREAM_ONLY, source.heartbeatInterval(), properties.snapshot().adHocChunkRows());
     }
 
     @Bean

@@ -56,9 +56,12 @@ public record TidelogProperties(
      *
      * @param parallelism connections reading tables concurrently, each in the same exported snapshot
      * @param rowsPerChunk rows per TID-range chunk
+     * @param adHocChunkRows rows per primary-key chunk of an ad-hoc incremental snapshot ({@code POST /admin/snapshots}):
+     *     one SELECT between two watermarks; a cancel takes effect after the chunk being read
      */
     public record Snapshot(@DefaultValue("2") @Min(1) @Max(64) int parallelism,
-                           @DefaultValue("100000") @Min(1000) long rowsPerChunk) {
+                           @DefaultValue("100000") @Min(1000) long rowsPerChunk,
+                           @DefaultValue("2048") @Min(1) @Max(1_000_000) int adHocChunkRows) {
     }
 
     /**

@@ -48,7 +48,8 @@
   function stateClass(state) {
     switch (state) {
       case 'running': case 'completed': return 'ok';
-      case 'paused': case 'starting': case 'retrying': case 'new': case 'stopping': return 'warn';
+      case 'paused': case 'starting': case 'retrying': case 'new': case 'stopping':
+      case 'requested': case 'cancelling': case 'cancelled': case 'interrupted': return 'warn';
       case 'failed': return 'bad';
       default: return '';
     }
@@ -183,7 +184,7 @@
     renderSource(report.source, now);
     renderLog(report.log, now);
     renderSinks(report.sinks || [], now);
-    renderSnapshots(report.snapshots || []);
+    renderSnapshots(report.snapshots || [], report.adHocSnapshots || []);
     sample(report, now);
     drawChart(now);
     const flowing = report.source && report.source.eventsPerSecond > 0;
@@ -357,7 +358,7 @@
     }
   }
 
-  function renderSnapshots(snapshots) {
+  function renderSnapshots(snapshots, adHocSnapshots) {
     const rows = snapshots.map((s) => {
       const row = el('div', 'snapshot');
       row.dataset.table = s.table;
@@ -388,6 +389,30 @@
       row.append(el('span', 'table', s.table), state, bar, el('div', 'detail', detail));
       return row;
     });
+    // Ad-hoc snapshots (POST /admin/snapshots): the newest few, running ones first.
+    const adHoc = adHocSnapshots.slice(-5).reverse()
+        .sort((a, b) => (b.state === 'running' || b.state === 'requested') - (a.state === 'running' || a.state === 'requested'));
+    for (const s of adHoc) {
+      const row = el('div', 'snapshot ad-hoc');
+      row.dataset.snapshot = s.id;
+      const state = el('span');
+      setState(state, s.state);
+      const pct = s.percent === null || s.percent === undefined ? 0 : Math.max(0, Math.min(100, s.percent));
+      const bar = el('div', 'bar' + (s.state === 'completed' ? ' done' : ''));
+      const fill = el('div');
+      fill.style.width = pct + '%';
+      bar.title = s.percent === null || s.percent === undefined ? 'no estimate (filtered)' : dec(s.percent) + '%';
+      bar.append(fill);
+      let detail = s.mode + ' · ' + num(s.rows) + (s.estimatedRows ? ' of ~' + num(s.estimatedRows) : '') + ' rows';
+      if (s.state === 'running' || s.state === 'requested') {
+        detail += (s.rowsPerSecond ? ' · ' + num(s.rowsPerSecond) + ' rows/s' : '')
+            + (s.etaSeconds !== null && s.etaSeconds !== undefined ? ' · ETA ' + seconds(s.etaSeconds) : '');
+      }
+      if (s.errors && s.errors.length) detail += ' · ' + s.errors.join('; ');
+      row.append(el('span', 'table', 'ad hoc: ' + s.tables.map((t) => t.table).join(', ')), state, bar,
+          el('div', 'detail', detail));
+      rows.push(row);
+    }
     $('snapshots').replaceChildren(...(rows.length ? rows : [el('div', 'muted', 'no captured tables')]));
   }
 

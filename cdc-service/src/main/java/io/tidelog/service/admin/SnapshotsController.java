@@ -7,6 +7,7 @@ import io.tidelog.capture.AdHocSnapshotException;
 import io.tidelog.capture.AdHocSnapshots;
 import io.tidelog.capture.CaptureSettings;
 import io.tidelog.service.capture.CaptureLifecycle;
+import io.tidelog.service.status.StatusReport.AdHocSnapshot;
 import java.net.URI;
 import io.tidelog.event.TableId;
 import java.util.ArrayList;
@@ -99,35 +100,6 @@ class SnapshotsController {
         }
     }
 
-    /**
-     * An ad-hoc snapshot as the API shows it.
-     *
-     * @param state         requested, running, cancelling, completed, failed, cancelled or interrupted
-     * @param percent       rows read against the planner's estimate; null when filtered or unknown
-     * @param etaSeconds    time left at the current rate; null when unknown or ended
-     * @param errors        tables Debezium could not read and why, or why it stopped
-     */
-    record SnapshotView(String id, String mode, String state, List<TableView> tables, boolean filtered,
-                        String requestedAt, String endedAt, long rows, Long estimatedRows, Double percent,
-                        long rowsPerSecond, Long etaSeconds, List<String> errors) {
-
-        static SnapshotView of(AdHocSnapshots.Progress p) {
-            return new SnapshotView(p.id(), lower(p.mode()), lower(p.state()),
-                    p.tables().stream().map(t -> new TableView(t.table().toString(), t.rows(), t.estimatedRows())).toList(),
-                    p.filtered(), p.requestedAt().toString(), p.endedAt() == null ? null : p.endedAt().toString(),
-                    p.rows(), p.estimatedRows(), p.percent() == null ? null : Math.round(p.percent() * 10) / 10.0,
-                    Math.round(p.rowsPerSecond()), p.eta() == null ? null : p.eta().toSeconds(), p.errors());
-        }
-
-        private static String lower(Enum<?> e) {
-            return e.name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /** One table of an ad-hoc snapshot. */
-    record TableView(String table, long rows, Long estimatedRows) {
-    }
-
     @Operation(summary = "Start an ad-hoc snapshot",
             description = "Answers 202 with the snapshot's id and a Location to follow it. incremental: streaming goes on "
                     + "and chunks interleave with changes; blocking: streaming pauses while the tables are read. "
@@ -136,25 +108,25 @@ class SnapshotsController {
                     content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
                             schema = @Schema(implementation = SnapshotRequest.class))))
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<SnapshotView> start(@RequestBody(required = false) String body) {
+    ResponseEntity<AdHocSnapshot> start(@RequestBody(required = false) String body) {
         SnapshotRequest request = SnapshotRequest.parse(body, captured);
         AdHocSnapshots.Progress p = refusedAsConflict(() ->
                 snapshots().start(request.tableIds(), request.filter(), request.snapshotMode()));
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/admin/snapshots/" + p.id()))
-                .body(SnapshotView.of(p));
+                .body(AdHocSnapshot.of(p));
     }
 
     @Operation(summary = "Ad-hoc snapshots of this capture run, oldest first")
     @GetMapping
-    List<SnapshotView> list() {
-        return snapshots().all().stream().map(SnapshotView::of).toList();
+    List<AdHocSnapshot> list() {
+        return snapshots().all().stream().map(AdHocSnapshot::of).toList();
     }
 
     @Operation(summary = "Progress of an ad-hoc snapshot")
     @GetMapping("/{id}")
-    SnapshotView progress(@PathVariable String id) {
+    AdHocSnapshot progress(@PathVariable String id) {
         String checked = checkedId(id);
-        return snapshots().get(checked).map(SnapshotView::of)
+        return snapshots().get(checked).map(AdHocSnapshot::of)
                 .orElseThrow(() -> AdminException.notFound("id", "no snapshot " + checked));
     }
 
@@ -162,11 +134,11 @@ class SnapshotsController {
             description = "Debezium stops after the chunk it is reading; the state goes cancelling, then cancelled. "
                     + "409 when the snapshot has ended or is blocking (blocking snapshots run to their end).")
     @PostMapping("/{id}/cancel")
-    ResponseEntity<SnapshotView> cancel(@PathVariable String id, @RequestBody(required = false) String body) {
+    ResponseEntity<AdHocSnapshot> cancel(@PathVariable String id, @RequestBody(required = false) String body) {
         String checked = checkedId(id);
         JsonBody.parse(body, Set.of());
         AdHocSnapshots.Progress p = refusedAsConflict(() -> snapshots().cancel(checked));
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(SnapshotView.of(p));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(AdHocSnapshot.of(p));
     }
 
     private AdHocSnapshots snapshots() {

@@ -1,5 +1,6 @@
 package io.tidelog.service.status;
 
+import io.tidelog.capture.AdHocSnapshots;
 import io.tidelog.capture.Capture;
 import io.tidelog.capture.CaptureStats;
 import io.tidelog.capture.SlotMonitor;
@@ -27,4 +28,9 @@ public interface SourceView {
 
     /** The aligned snapshot this run took or is taking, or null when it resumed without one. */
     AlignedSnapshot snapshot();
+
+    /** Snapshots taken on request since capture started, oldest first. */
+    default List<AdHocSnapshots.Progress> adHocSnapshots() {
+        return List.of();
+    }
 }

@@ -1,5 +1,6 @@
 package io.tidelog.service.status;
 
+import io.tidelog.capture.AdHocSnapshots;
 import io.tidelog.capture.Capture;
 import io.tidelog.capture.CaptureSettings;
 import io.tidelog.capture.CaptureStats;
@@ -89,6 +90,11 @@ class StatusConfiguration {
         @Override
         public AlignedSnapshot snapshot() {
             return capture.pipeline().snapshot();
+        }
+
+        @Override
+        public List<AdHocSnapshots.Progress> adHocSnapshots() {
+            return capture.pipeline().adHocSnapshots().all();
         }
     }
 }

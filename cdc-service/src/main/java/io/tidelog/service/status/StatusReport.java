@@ -1,7 +1,9 @@
 package io.tidelog.service.status;
 
+import io.tidelog.capture.AdHocSnapshots;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -13,8 +15,11 @@ import java.util.Map;
  * @param log         the change log between capture and sinks
  * @param sinks       every configured sink, in configuration order
  * @param snapshots   the aligned snapshot of each captured table, in configuration order
+ * @param adHocSnapshots snapshots taken on request ({@code POST /admin/snapshots}) since capture
+ *                    started, oldest first
  */
-public record StatusReport(Instant generatedAt, Source source, Log log, List<Sink> sinks, List<TableSnapshot> snapshots) {
+public record StatusReport(Instant generatedAt, Source source, Log log, List<Sink> sinks, List<TableSnapshot> snapshots,
+                           List<AdHocSnapshot> adHocSnapshots) {
 
     /**
      * @param slot              the replication slot's name
@@ -117,5 +122,37 @@ public record StatusReport(Instant generatedAt, Source source, Log log, List<Sin
     public record TableSnapshot(String table, String state, String snapshotId, long rows, Long estimatedRows,
                                 Double percent, Double rowsPerSecond, Long etaSeconds, String consistentLsn,
                                 Instant updatedAt) {
+    }
+
+    /**
+     * A snapshot taken on request, as the admin API and the status page show it.
+     *
+     * @param mode          {@code incremental} or {@code blocking}
+     * @param state         {@code requested}, {@code running}, {@code cancelling}, {@code completed},
+     *                      {@code failed}, {@code cancelled} or {@code interrupted}
+     * @param filtered      whether a row filter narrowed it (then no estimate)
+     * @param percent       rows read against the planner's estimate, 100 once completed; null without an estimate
+     * @param etaSeconds    time left at the current rate; null when unknown or ended
+     * @param errors        tables Debezium could not read and why, or why it stopped
+     */
+    public record AdHocSnapshot(String id, String mode, String state, List<AdHocTable> tables, boolean filtered,
+                                Instant requestedAt, Instant endedAt, long rows, Long estimatedRows, Double percent,
+                                long rowsPerSecond, Long etaSeconds, List<String> errors) {
+
+        public static AdHocSnapshot of(AdHocSnapshots.Progress p) {
+            return new AdHocSnapshot(p.id(), lower(p.mode()), lower(p.state()),
+                    p.tables().stream().map(t -> new AdHocTable(t.table().toString(), t.rows(), t.estimatedRows())).toList(),
+                    p.filtered(), p.requestedAt(), p.endedAt(), p.rows(), p.estimatedRows(),
+                    p.percent() == null ? null : Math.round(p.percent() * 10) / 10.0, Math.round(p.rowsPerSecond()),
+                    p.eta() == null ? null : p.eta().toSeconds(), p.errors());
+        }
+
+        private static String lower(Enum<?> e) {
+            return e.name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** One table of an ad-hoc snapshot: rows read, and the planner's estimate when it was requested. */
+    public record AdHocTable(String table, long rows, Long estimatedRows) {
     }
 }

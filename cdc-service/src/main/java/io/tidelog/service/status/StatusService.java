@@ -114,7 +114,8 @@ public final class StatusService implements AutoCloseable {
     /** The status now. */
     public StatusReport report() {
         Instant now = clock.instant();
-        return new StatusReport(now, source(), log(), sinks(), snapshots());
+        return new StatusReport(now, source(), log(), sinks(), snapshots(),
+                source.adHocSnapshots().stream().map(StatusReport.AdHocSnapshot::of).toList());
     }
 
     private StatusReport.Source source() {

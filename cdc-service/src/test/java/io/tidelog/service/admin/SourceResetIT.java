@@ -5,8 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.tidelog.capture.Capture;
 import io.tidelog.event.PositionBytes;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.tidelog.harness.PostgresServer;
+import io.tidelog.harness.RedisServer;
 import io.tidelog.harness.junit.PostgresExtension;
+import io.tidelog.harness.junit.RedisExtension;
 import io.tidelog.log.ChangeLog;
 import io.tidelog.log.Header;
 import io.tidelog.log.LogRecord;
@@ -42,9 +46,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code POST /admin/source/reset} against a running Tidelog: refused without the confirmation; with
  * it, capture stops, the slot and stored position are dropped, the aligned snapshot is taken again
  * (rows that vanished from the source meanwhile get tombstones) and streaming resumes from a new slot,
- * capturing later writes exactly once. A second reset while one runs answers 409.
+ * capturing later writes exactly once. A second reset while one runs answers 409. A Redis sink runs
+ * throughout: the retake's tombstones and rows reach it, so it ends equal to the table too.
  */
-@ExtendWith(PostgresExtension.class)
+@ExtendWith({PostgresExtension.class, RedisExtension.class})
 class SourceResetIT {
 
     private static final String DB = "source_reset_it";
@@ -60,9 +65,11 @@ class SourceResetIT {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private int port;
+    private RedisServer redis;
 
     @Test
-    void resetDropsTheSlotResnapshotsAndResumesStreaming(PostgresServer pg) throws Exception {
+    void resetDropsTheSlotResnapshotsAndResumesStreaming(PostgresServer pg, RedisServer redis) throws Exception {
+        this.redis = redis;
         pg.createDatabase(DB);
         pg.execute(DB, "CREATE TABLE " + TABLE + " (id int PRIMARY KEY, v text NOT NULL)",
                 "INSERT INTO " + TABLE + " SELECT g, 'v' || g FROM generate_series(1, " + ROWS + ") g");
@@ -90,6 +97,9 @@ class SourceResetIT {
                     .until(() -> "marker".equals(compacted(changeLog).get(100)));
             assertThat(compacted(changeLog)).as("the log missed the changes made outside the publication")
                     .containsKeys(1, 50).doesNotContainKeys(ROWS + 1).containsEntry(51, "v51");
+            await().alias("the cache has the marker").atMost(Duration.ofSeconds(60))
+                    .until(() -> "marker".equals(cached().get(100)));
+            assertThat(cached()).as("so did the cache").containsKeys(1, 50).doesNotContainKeys(ROWS + 1).containsEntry(51, "v51");
             Capture before = lifecycle.capture();
             long oldSlotLsn = slotCreatedAt(pg);
 
@@ -130,6 +140,9 @@ class SourceResetIT {
             List<String> streamed = streamedSince(changeLog, endBefore);
             assertThat(streamed).as("10 inserts, 5 updates, 3 deletes and their tombstones").hasSize(10 + 5 + 3 * 2);
             assertThat(streamed).doesNotHaveDuplicates();
+            Map<Integer, String> table = tableRows(pg);
+            await().alias("the cache equals the table: the retake's rows and tombstones reached it").atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(cached()).isEqualTo(table));
         }
     }
 
@@ -143,7 +156,27 @@ class SourceResetIT {
                 "--tidelog.source.slot-name=" + DB,
                 "--tidelog.source.publication-name=" + DB,
                 "--tidelog.data-dir=" + dataDir,
-                "--tidelog.admin.token=" + TOKEN);
+                "--tidelog.admin.token=" + TOKEN,
+                "--tidelog.sinks.cache.type=redis",
+                "--tidelog.sinks.cache.redis.uri=" + redis.uri(),
+                "--tidelog.sinks.cache.redis.key-template=reset:{pk}");
+    }
+
+    /** What the Redis sink holds, id → v. */
+    private Map<Integer, String> cached() {
+        Map<Integer, String> out = new TreeMap<>();
+        RedisClient client = RedisClient.create(redis.uri());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            for (String key : c.sync().keys("reset:*")) {
+                String value = c.sync().get(key);
+                if (value != null) {
+                    out.put(Integer.parseInt(key.substring("reset:".length())), JSON.readTree(value).path("v").asString());
+                }
+            }
+        } finally {
+            client.shutdown();
+        }
+        return out;
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {

@@ -46,6 +46,8 @@ import tools.jackson.databind.JsonNode;
 final class ServiceWithSinks implements AutoCloseable {
 
     static final String SLOT = "sinks_e2e_it";
+    /** The admin API's bearer token, given through the environment. */
+    private static final String ADMIN_TOKEN = "e2e-admin-token-5d1c";
     static final List<String> SINKS = List.of("cache", "search", "warehouse");
     static final List<String> GROUPS = SINKS.stream().map(s -> "tidelog.sink." + s).toList();
     static final List<TableId> TABLES = List.of(new TableId("public", SinksEndToEndIT.TYPES),
@@ -131,7 +133,7 @@ final class ServiceWithSinks implements AutoCloseable {
     private boolean startedStreaming() throws Exception {
         starts++;
         service = ServiceProcess.start(dir, dir.resolve(String.format("service-%02d.log", starts)),
-                Map.of("TIDELOG_SOURCE_PASSWORD", postgres.superuserPassword()), arguments);
+                Map.of("TIDELOG_SOURCE_PASSWORD", postgres.superuserPassword(), "TIDELOG_ADMIN_TOKEN", ADMIN_TOKEN), arguments);
         await("service streams and serves HTTP, or exits").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100))
                 .until(() -> service.printed(STREAMING) && PORT.matcher(service.output()).find() || !service.isAlive());
         if (service.isAlive()) {
@@ -191,6 +193,27 @@ final class ServiceWithSinks implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Calls the admin API with the token.
+     *
+     * @param body JSON, or null for none
+     * @return the status code and the parsed body
+     */
+    AdminAnswer admin(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new AdminAnswer(r.statusCode(), Rows.JSON.readTree(r.body()));
+    }
+
+    /** What the admin API answered. */
+    record AdminAnswer(int status, JsonNode body) {
+    }
+
     Map<String, String> states() throws Exception {
         Map<String, String> out = new TreeMap<>();
         health().forEach((s, d) -> out.put(s, d.path("state").asString()));
@@ -216,6 +239,12 @@ final class ServiceWithSinks implements AutoCloseable {
     }
 
     // ---- the targets --------------------------------------------------------------------------------
+
+    /** Redis loses everything: every key, the version hash included. */
+    void flushRedis() {
+        redis.sync().flushall();
+        assertThat(redis.sync().dbsize()).isZero();
+    }
 
     SinkContents redisContents() {
         return SinkContents.redis("redis", redis.sync(), QUALIFIED);
@@ -285,6 +314,16 @@ final class ServiceWithSinks implements AutoCloseable {
      * @param poison keys of {@code sink_items} that OpenSearch refuses (dead letters): not expected there
      */
     Checkpoint converge(Set<String> poison) throws Exception {
+        return converge(poison, Deletes.VERSION);
+    }
+
+    /**
+     * {@link #converge(Set)}, for a Redis that may have forgotten deleted rows (after a FLUSHALL nothing
+     * brings their versions back).
+     *
+     * @param redisDeletes what Redis must hold of a deleted row
+     */
+    Checkpoint converge(Set<String> poison, Deletes redisDeletes) throws Exception {
         postgres.execute(SinksEndToEndIT.DB, "INSERT INTO sink_items VALUES (" + (-++sentinels) + ", 0, '0')");
         Rows source = SourceRows.read(postgres, SinksEndToEndIT.DB, TABLES);
         Rows searchable = source.without(SinksEndToEndIT.ITEMS, poison);
@@ -304,7 +343,7 @@ final class ServiceWithSinks implements AutoCloseable {
         source.differences(c.redis().rows()).forEach(d -> problems.add("redis " + d));
         searchable.differences(c.search().rows()).forEach(d -> problems.add("opensearch " + d));
         c.duck().asStored(source).differences(c.duckDb().rows()).forEach(d -> problems.add("duckdb " + d));
-        c.redis().versionDifferences(c.log(), Deletes.VERSION, Map.of()).forEach(d -> problems.add("redis versions " + d));
+        c.redis().versionDifferences(c.log(), redisDeletes, Map.of()).forEach(d -> problems.add("redis versions " + d));
         c.search().versionDifferences(c.log(), Deletes.FORGOTTEN, Map.of(SinksEndToEndIT.ITEMS, poison))
                 .forEach(d -> problems.add("opensearch versions " + d));
         c.duckDb().versionDifferences(c.log(), Deletes.MARKED, Map.of()).forEach(d -> problems.add("duckdb versions " + d));

@@ -1,26 +1,31 @@
 package io.tidelog.service.capture;
 
+import io.tidelog.capture.AdHocSnapshots;
 import io.tidelog.capture.CaptureStats;
 import io.tidelog.event.ChangeEvent;
 import io.tidelog.event.Lsn;
+import io.tidelog.service.PeriodicLifecycle;
 import java.time.Duration;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.tidelog.service.PeriodicLifecycle;
 
 /**
  * One concise log line per second while changes flow (counts by op, the latest change, capture
- * delay behind the commit), and one line a minute when idle.
+ * delay behind the commit), and one line a minute when idle; while an ad-hoc snapshot runs, one line
+ * every {@value #AD_HOC_EVERY_TICKS} seconds with its rows, rate and ETA.
  */
 public final class CaptureProgressLog extends PeriodicLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger("io.tidelog.progress");
     private static final long IDLE_EVERY_TICKS = 60;
+    private static final long AD_HOC_EVERY_TICKS = 5;
 
     private final CaptureLifecycle lifecycle;
     private final RecentChanges recent;
     private CaptureStats.Snapshot previous;
     private long idleTicks;
+    private long ticks;
 
     public CaptureProgressLog(CaptureLifecycle lifecycle, RecentChanges recent) {
         super("tidelog-progress", Duration.ofSeconds(1), Duration.ofSeconds(1));
@@ -36,6 +41,9 @@ public final class CaptureProgressLog extends PeriodicLifecycle {
 
     @Override
     protected void tick() {
+        if (++ticks % AD_HOC_EVERY_TICKS == 0) {
+            lifecycle.pipeline().adHocSnapshots().running().ifPresent(CaptureProgressLog::logAdHoc);
+        }
         CaptureStats.Snapshot now = lifecycle.capture().stats().snapshot();
         CaptureStats.Snapshot before = previous;
         previous = now;
@@ -54,6 +62,14 @@ public final class CaptureProgressLog extends PeriodicLifecycle {
                 delta, now.creates() - before.creates(), now.updates() - before.updates(),
                 now.deletes() - before.deletes(), now.reads() - before.reads(), now.total(),
                 Lsn.format(now.lastLsn()), delayMs, describe(last));
+    }
+
+    private static void logAdHoc(AdHocSnapshots.Progress p) {
+        log.info("ad-hoc {} snapshot {} {}: {}{} rows{}, {}/s{}", p.mode().name().toLowerCase(Locale.ROOT), p.id(),
+                p.state().name().toLowerCase(Locale.ROOT), p.rows(),
+                p.estimatedRows() == null ? "" : " of ~" + p.estimatedRows(),
+                p.percent() == null ? "" : String.format(Locale.ROOT, " (%.1f%%)", p.percent()),
+                Math.round(p.rowsPerSecond()), p.eta() == null ? "" : ", ETA " + p.eta().toSeconds() + " s");
     }
 
     private static String describe(ChangeEvent e) {

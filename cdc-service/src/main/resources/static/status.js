@@ -358,18 +358,29 @@
     }
   }
 
+  /** A snapshot's percent clamped to 0-100; 0 when it has none. */
+  function percentOf(s) {
+    return s.percent === null || s.percent === undefined ? 0 : Math.max(0, Math.min(100, s.percent));
+  }
+
+  /** The progress bar of a snapshot; `unknown` is its tooltip when the snapshot has no percent. */
+  function progressBar(s, unknown) {
+    const bar = el('div', 'bar' + (s.state === 'completed' ? ' done' : ''));
+    const fill = el('div');
+    fill.style.width = percentOf(s) + '%';
+    bar.title = s.percent === null || s.percent === undefined ? unknown : dec(s.percent) + '%';
+    bar.append(fill);
+    return bar;
+  }
+
   function renderSnapshots(snapshots, adHocSnapshots) {
     const rows = snapshots.map((s) => {
       const row = el('div', 'snapshot');
       row.dataset.table = s.table;
       const state = el('span');
       setState(state, s.state);
-      const bar = el('div', 'bar' + (s.state === 'completed' ? ' done' : ''));
-      const fill = el('div');
-      const pct = s.percent === null || s.percent === undefined ? 0 : Math.max(0, Math.min(100, s.percent));
-      fill.style.width = pct + '%';
-      bar.title = s.percent === null || s.percent === undefined ? 'no snapshot running' : dec(s.percent) + '%';
-      bar.append(fill);
+      const pct = percentOf(s);
+      const bar = progressBar(s, 'no snapshot running');
       let detail;
       switch (s.state) {
         case 'running':
@@ -397,12 +408,7 @@
       row.dataset.snapshot = s.id;
       const state = el('span');
       setState(state, s.state);
-      const pct = s.percent === null || s.percent === undefined ? 0 : Math.max(0, Math.min(100, s.percent));
-      const bar = el('div', 'bar' + (s.state === 'completed' ? ' done' : ''));
-      const fill = el('div');
-      fill.style.width = pct + '%';
-      bar.title = s.percent === null || s.percent === undefined ? 'no estimate (filtered)' : dec(s.percent) + '%';
-      bar.append(fill);
+      const bar = progressBar(s, 'no estimate (filtered)');
       let detail = s.mode + ' · ' + num(s.rows) + (s.estimatedRows ? ' of ~' + num(s.estimatedRows) : '') + ' rows';
       if (s.state === 'running' || s.state === 'requested') {
         detail += (s.rowsPerSecond ? ' · ' + num(s.rowsPerSecond) + ' rows/s' : '')

@@ -7,11 +7,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -101,17 +103,14 @@ public final class AdHocSnapshots {
         if (tables.isEmpty()) {
             throw new IllegalArgumentException("no tables");
         }
+        refuseWhileOneRuns(); // before the estimates, which query the source
         Map<TableId, Long> estimates = new LinkedHashMap<>();
         for (TableId t : tables) {
             estimates.put(t, filter == null ? estimator.apply(t) : null);
         }
         Run run;
         synchronized (this) {
-            Run current = active;
-            if (current != null && current.state.active()) {
-                throw new AdHocSnapshotException(AdHocSnapshotException.Reason.BUSY, "snapshot " + current.id
-                        + " is " + current.state.name().toLowerCase(Locale.ROOT) + "; one ad-hoc snapshot runs at a time");
-            }
+            refuseWhileOneRuns();
             run = new Run(UUID.randomUUID().toString(), mode, filter, estimates, clock.instant());
             try {
                 signals.send(run.id, "execute-snapshot", executeData(tables, filter, mode));
@@ -124,6 +123,14 @@ public final class AdHocSnapshots {
         log.info("Ad-hoc {} snapshot {} requested: {}{}", mode.name().toLowerCase(Locale.ROOT), run.id, tables,
                 filter == null ? "" : " (filtered)");
         return run.progress(clock.instant());
+    }
+
+    private synchronized void refuseWhileOneRuns() {
+        Run current = active;
+        if (current != null && current.state.active()) {
+            throw new AdHocSnapshotException(AdHocSnapshotException.Reason.BUSY, "snapshot " + current.id
+                    + " is " + current.state.name().toLowerCase(Locale.ROOT) + "; one ad-hoc snapshot runs at a time");
+        }
     }
 
     /**
@@ -168,11 +175,9 @@ public final class AdHocSnapshots {
     }
 
     /** The running snapshot's progress, if one runs. */
-    public Optional<Progress> running() {
+    public synchronized Optional<Progress> running() {
         Run run = active;
-        synchronized (this) {
-            return run != null && run.state.active() ? Optional.of(run.progress(clock.instant())) : Optional.empty();
-        }
+        return run != null && run.state.active() ? Optional.of(run.progress(clock.instant())) : Optional.empty();
     }
 
     /** Counts the reads among changes the log has just made durable (capture thread). */
@@ -290,11 +295,17 @@ public final class AdHocSnapshots {
         return Pattern.quote(t.schema()) + "\\." + Pattern.quote(t.table());
     }
 
-    static String executeData(List<TableId> tables, String filter, Mode mode) {
+    /** The data of a signal naming these tables, of a snapshot of this mode. */
+    private static ObjectNode signalData(List<TableId> tables, Mode mode) {
         ObjectNode data = JSON.createObjectNode();
         ArrayNode collections = data.putArray("data-collections");
         tables.forEach(t -> collections.add(collection(t)));
         data.put("type", mode.name());
+        return data;
+    }
+
+    static String executeData(List<TableId> tables, String filter, Mode mode) {
+        ObjectNode data = signalData(tables, mode);
         if (filter != null) {
             ArrayNode conditions = data.putArray("additional-conditions");
             for (TableId t : tables) {
@@ -305,11 +316,7 @@ public final class AdHocSnapshots {
     }
 
     static String stopData(List<TableId> tables) {
-        ObjectNode data = JSON.createObjectNode();
-        ArrayNode collections = data.putArray("data-collections");
-        tables.forEach(t -> collections.add(collection(t)));
-        data.put("type", Mode.INCREMENTAL.name());
-        return JSON.writeValueAsString(data);
+        return JSON.writeValueAsString(signalData(tables, Mode.INCREMENTAL));
     }
 
     /**
@@ -342,7 +349,7 @@ public final class AdHocSnapshots {
         final Map<TableId, Long> rows = new LinkedHashMap<>();
         final List<String> errors = new ArrayList<>();
         /** Tables Debezium finished reading, as it names them ({@code schema.table}). */
-        final java.util.Set<String> scanned = new java.util.HashSet<>();
+        final Set<String> scanned = new HashSet<>();
         final Instant requestedAt;
         volatile State state = State.REQUESTED;
         Instant startedAt;

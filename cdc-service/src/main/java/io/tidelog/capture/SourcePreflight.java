@@ -1,6 +1,7 @@
 package io.tidelog.capture;
 
 import io.tidelog.event.TableId;
+import io.tidelog.snapshot.ColumnDecoder;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -81,7 +82,7 @@ public final class SourcePreflight {
      * exact count if it finishes within 5 s. Null when neither is known.
      */
     public static Long estimatedRows(CaptureSettings s, TableId table) {
-        String name = quote(table.schema()) + "." + quote(table.table());
+        String name = ColumnDecoder.quote(table.schema()) + "." + ColumnDecoder.quote(table.table());
         try (Connection c = connect(s)) {
             try (PreparedStatement ps = c.prepareStatement("SELECT c.reltuples::bigint FROM pg_class c WHERE c.oid = ?::regclass")) {
                 ps.setString(1, name);
@@ -101,10 +102,6 @@ public final class SourcePreflight {
             log.debug("No row estimate for {}: {}", table, e.getMessage());
             return null;
         }
-    }
-
-    private static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
     private static Connection connect(CaptureSettings s) {

@@ -1,5 +1,6 @@
 package io.tidelog.log.embedded;
 
+import io.tidelog.harness.ManualClock;
 import io.tidelog.log.Record;
 import io.tidelog.log.TopicConfig;
 import io.tidelog.log.TopicPartition;
@@ -34,7 +35,7 @@ class AppendAllocationTest {
     void allocationPerAppendCallDoesNotDependOnRecordsPerBatch() {
         assumeTrue(THREADS.isThreadAllocatedMemorySupported() && THREADS.isThreadAllocatedMemoryEnabled());
         TopicPartition tp = new TopicPartition("alloc", 0);
-        try (var log = EmbeddedChangeLog.open(dir, Logs.config(new MutableClock(Logs.START)))) {
+        try (var log = EmbeddedChangeLog.open(dir, Logs.config(new ManualClock(Logs.START)))) {
             log.createTopic("alloc", TopicConfig.DEFAULT.withSegment(512 * 1024 * 1024, Duration.ofDays(1)));
             byte[] value = new byte[100];
             List<Record> one = List.of(Record.of(new byte[8], value));

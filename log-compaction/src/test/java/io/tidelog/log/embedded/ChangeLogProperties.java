@@ -1,5 +1,6 @@
 package io.tidelog.log.embedded;
 
+import io.tidelog.harness.ManualClock;
 import io.tidelog.log.LogRecord;
 import io.tidelog.log.Record;
 import io.tidelog.log.TopicConfig;
@@ -63,7 +64,7 @@ class ChangeLogProperties {
     @Property(tries = 150)
     void logBehavesLikeAMapWithHistory(@ForAll("ops") List<Tuple.Tuple3<Kind, Integer, Integer>> ops) throws Exception {
         Path dir = Files.createTempDirectory("changelog-prop");
-        MutableClock clock = new MutableClock(Logs.START);
+        ManualClock clock = new ManualClock(Logs.START);
         LogConfig config = Logs.config(clock).withCleaner(1024, Duration.ofDays(1));
         Map<Long, String[]> acked = new HashMap<>();
         boolean compacted = false;

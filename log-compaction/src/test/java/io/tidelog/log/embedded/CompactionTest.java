@@ -1,5 +1,6 @@
 package io.tidelog.log.embedded;
 
+import io.tidelog.harness.ManualClock;
 import io.tidelog.log.LogRecord;
 import io.tidelog.log.ReadResult;
 import io.tidelog.log.TopicConfig;
@@ -22,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CompactionTest {
     @TempDir
     Path dir;
-    final MutableClock clock = new MutableClock(Logs.START);
+    final ManualClock clock = new ManualClock(Logs.START);
     final TopicPartition tp = new TopicPartition("users", 0);
 
     private EmbeddedChangeLog open(int mapBytes, TopicConfig topic) {

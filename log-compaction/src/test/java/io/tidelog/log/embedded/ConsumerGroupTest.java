@@ -1,5 +1,6 @@
 package io.tidelog.log.embedded;
 
+import io.tidelog.harness.ManualClock;
 import io.tidelog.log.LogListener;
 import io.tidelog.log.LogRecord;
 import io.tidelog.log.OffsetOutOfRangeException;
@@ -25,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ConsumerGroupTest {
     @TempDir
     Path dir;
-    final MutableClock clock = new MutableClock(Logs.START);
+    final ManualClock clock = new ManualClock(Logs.START);
     final TopicPartition p0 = new TopicPartition("orders", 0);
     final TopicPartition p1 = new TopicPartition("orders", 1);
 

@@ -1,5 +1,6 @@
 package io.tidelog.log.embedded;
 
+import io.tidelog.harness.ManualClock;
 import io.tidelog.log.AppendResult;
 import io.tidelog.log.Header;
 import io.tidelog.log.InvalidTopicException;
@@ -37,7 +38,7 @@ import static org.awaitility.Awaitility.await;
 class EmbeddedChangeLogTest {
     @TempDir
     Path dir;
-    final MutableClock clock = new MutableClock(Logs.START);
+    final ManualClock clock = new ManualClock(Logs.START);
     final TopicPartition tp = new TopicPartition("orders", 0);
 
     @Test

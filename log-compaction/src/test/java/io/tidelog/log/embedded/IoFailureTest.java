@@ -1,5 +1,6 @@
 package io.tidelog.log.embedded;
 
+import io.tidelog.harness.ManualClock;
 import io.tidelog.log.AppendResult;
 import io.tidelog.log.LogRecord;
 import io.tidelog.log.LogStorageException;
@@ -27,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class IoFailureTest {
     @TempDir
     Path dir;
-    final MutableClock clock = new MutableClock(Logs.START);
+    final ManualClock clock = new ManualClock(Logs.START);
     final TopicPartition tp = new TopicPartition("t", 0);
     final FaultyFileIo io = new FaultyFileIo();
 

@@ -1,5 +1,6 @@
 package io.tidelog.log.embedded;
 
+import io.tidelog.harness.ManualClock;
 import static io.tidelog.log.embedded.Logs.append;
 import static io.tidelog.log.embedded.Logs.b;
 import static io.tidelog.log.embedded.Logs.s;
@@ -24,7 +25,7 @@ class LatestValueIndexTest {
 
     @TempDir
     Path dir;
-    final MutableClock clock = new MutableClock(Logs.START);
+    final ManualClock clock = new ManualClock(Logs.START);
 
     private EmbeddedChangeLog open() {
         EmbeddedChangeLog log = EmbeddedChangeLog.open(dir, Logs.config(clock));

@@ -1,5 +1,6 @@
 package io.tidelog.log.embedded;
 
+import io.tidelog.harness.ManualClock;
 import io.tidelog.log.ChangeLog;
 import io.tidelog.log.LogRecord;
 import io.tidelog.log.ReadResult;
@@ -19,7 +20,7 @@ final class Logs {
     private Logs() {
     }
 
-    static LogConfig config(MutableClock clock) {
+    static LogConfig config(ManualClock clock) {
         return LogConfig.defaults().withClock(clock).withFsync(LogConfig.FsyncPolicy.none())
                 .withCleaner(64 * 1024, Duration.ofDays(1)).withIndexIntervalBytes(256);
     }

@@ -1,5 +1,6 @@
 package io.tidelog.log.embedded;
 
+import io.tidelog.harness.ManualClock;
 import io.tidelog.log.CorruptRecordException;
 import io.tidelog.log.LogListener;
 import io.tidelog.log.LogRecord;
@@ -25,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RecoveryTest {
     @TempDir
     Path dir;
-    final MutableClock clock = new MutableClock(Logs.START);
+    final ManualClock clock = new ManualClock(Logs.START);
     final TopicPartition tp = new TopicPartition("t", 0);
 
     private List<Path> segments() throws Exception {

@@ -1,5 +1,6 @@
 package io.tidelog.log.embedded;
 
+import io.tidelog.harness.ManualClock;
 import io.tidelog.log.LogListener;
 import io.tidelog.log.TopicConfig;
 import io.tidelog.log.TopicPartition;
@@ -15,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RetentionTest {
     @TempDir
     Path dir;
-    final MutableClock clock = new MutableClock(Logs.START);
+    final ManualClock clock = new ManualClock(Logs.START);
     final TopicPartition tp = new TopicPartition("events", 0);
 
     @Test

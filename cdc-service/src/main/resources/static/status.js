@@ -197,6 +197,8 @@
     $('src-conn').textContent = s.connected ? 'connected' : 'not connected';
     setNum($('src-captured'), s.eventsCaptured);
     $('src-rate').textContent = dec(s.eventsPerSecond);
+    $('src-role').textContent = s.role === 'standby'
+      ? 'standby (' + (s.leaseHolder || 'another instance') + ' captures)' : (s.role || 'active');
     $('src-slot').textContent = s.slot + (s.slotExists === false ? ' (missing)' : '');
     $('src-wal').textContent = bytes(s.walLagBytes);
     $('src-lsn').textContent = s.confirmedFlushLsn || '–';

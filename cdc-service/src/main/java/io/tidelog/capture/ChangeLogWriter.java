@@ -65,6 +65,7 @@ public final class ChangeLogWriter implements ChangeEventHandler, SnapshotConsum
     private final Map<TableId, String> topics = new ConcurrentHashMap<>();
     /** Streamed changes each partition held when this writer opened; read-only after open. */
     private final Map<TopicPartition, DeliveredChanges> writtenBefore = new ConcurrentHashMap<>();
+    private final List<TableId> tables;
     private final UnchangedValueFiller filler;
     private volatile long duplicatesDropped;
 
@@ -104,6 +105,16 @@ public final class ChangeLogWriter implements ChangeEventHandler, SnapshotConsum
         this.naming = naming;
         this.tableTopic = tableTopic;
         this.clock = clock;
+        this.tables = List.copyOf(tables);
+        readDelivered();
+    }
+
+    /**
+     * Reads again which streamed changes each partition's tail holds. Capture calls it whenever it starts
+     * streaming: since this writer was opened, another instance may have captured into the same log
+     * (it held the capture lease meanwhile), and the engine re-delivers from the stored position.
+     */
+    public void readDelivered() {
         for (TableId table : tables) {
             String topic = topic(table);
             for (int p = 0; p < changeLog.topicConfig(topic).partitions(); p++) {

@@ -74,6 +74,7 @@ public final class SourcePipeline implements AutoCloseable {
             snapshot(markers);
         } else {
             log.info("Resuming from the position stored in the log (slot {})", settings.slotName());
+            writer.readDelivered(); // another instance may have captured since the writer was opened
         }
         capture.start();
     }

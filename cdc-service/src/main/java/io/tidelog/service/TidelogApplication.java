@@ -1,5 +1,6 @@
 package io.tidelog.service;
 
+import io.tidelog.service.migrate.LogMigration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +11,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class TidelogApplication {
 
     public static void main(String[] args) {
+        if (LogMigration.requested(args)) {
+            System.exit(LogMigration.run(args));
+        }
         SpringApplication.run(TidelogApplication.class, args);
     }
 }

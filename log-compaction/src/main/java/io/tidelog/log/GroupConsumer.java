@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One member of a consumer group, shaped like Kafka's {@code KafkaConsumer}. It reads its assigned
@@ -13,15 +14,33 @@ import java.util.Map;
  * the log start (retention overtook the group), the group's {@link OffsetResetPolicy} decides, and
  * every reset is reported to {@link LogListener#onOffsetReset}.
  *
- * <p><b>Not thread-safe</b>: one thread per consumer, like Kafka's consumer. Group membership is
- * static (no rebalancing): members of one group must be assigned disjoint partitions.
+ * <p><b>Not thread-safe</b>: one thread per consumer, like Kafka's consumer.
+ *
+ * <h2>Membership</h2>
+ * {@link #subscribe} makes the consumer a member of its group for those topics. In the embedded log
+ * membership is static: a subscriber gets every partition, for good, so members of one group there
+ * must use {@link #assign} with disjoint partitions. On Kafka the group coordinator spreads the
+ * partitions over the members and moves them when members come and go; before a partition leaves,
+ * the {@link RebalanceListener} is told, on the consumer's thread inside {@link #poll}, so the member
+ * can finish and commit what it read from it.
  */
 public interface GroupConsumer extends AutoCloseable {
 
     String groupId();
 
-    /** Assigns every partition of the topics. */
-    void subscribe(Collection<String> topics);
+    /** Subscribes to the topics with no rebalance listener. */
+    default void subscribe(Collection<String> topics) {
+        subscribe(topics, RebalanceListener.NONE);
+    }
+
+    /**
+     * Joins the group for these topics: the embedded log assigns every partition at once; Kafka assigns
+     * a share at the next {@link #poll} and may move partitions later, telling {@code listener}.
+     */
+    void subscribe(Collection<String> topics, RebalanceListener listener);
+
+    /** The partitions assigned to this consumer now. */
+    Set<TopicPartition> assignment();
 
     void assign(Collection<TopicPartition> partitions);
 
@@ -55,4 +74,30 @@ public interface GroupConsumer extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * Told when the group moves partitions; called on the consumer's thread from inside {@link #poll}.
+     * The consumer may be used from the callbacks (commit, seek), but not polled.
+     */
+    interface RebalanceListener {
+
+        /** Listens to nothing. */
+        RebalanceListener NONE = new RebalanceListener() {
+        };
+
+        /**
+         * These partitions are about to go to another member: records already read from them must be
+         * finished and their offsets committed now, or the next owner reads them again.
+         */
+        default void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        }
+
+        /** These partitions were lost without a chance to commit (the member was expelled from the group). */
+        default void onPartitionsLost(Collection<TopicPartition> partitions) {
+        }
+
+        /** These partitions are now this consumer's, positioned at the group's committed offsets. */
+        default void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        }
+    }
 }

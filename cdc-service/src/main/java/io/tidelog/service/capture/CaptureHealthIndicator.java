@@ -1,6 +1,7 @@
 package io.tidelog.service.capture;
 
 import io.tidelog.capture.Capture;
+import io.tidelog.capture.CaptureLease;
 import io.tidelog.capture.CaptureStats;
 import io.tidelog.capture.SlotMonitor;
 import io.tidelog.snapshot.AlignedSnapshot;
@@ -22,6 +23,13 @@ public final class CaptureHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         Capture capture = lifecycle.capture();
+        if (lifecycle.role() == CaptureLifecycle.Role.STANDBY) {
+            // Healthy: it serves its share of the sinks and takes over capture when the active instance dies.
+            CaptureLease.Holder holder = lifecycle.leaseHolder();
+            return Health.up().withDetail("role", "standby")
+                    .withDetail("leaseHolder", holder == null ? "unknown" : holder.instance())
+                    .withDetail("slot", capture.settings().slotName()).build();
+        }
         Capture.State state = capture.state();
         Health.Builder b = switch (state) {
             case RUNNING -> Health.up();
@@ -41,7 +49,7 @@ public final class CaptureHealthIndicator implements HealthIndicator {
                     "percent", Math.round(t.percent() * 10) / 10.0, "rowsPerSecond", Math.round(t.rowsPerSecond()),
                     "done", t.done())).toList());
         }
-        return b.withDetail("state", state)
+        return b.withDetail("role", "active").withDetail("state", state)
                 .withDetail("slot", capture.settings().slotName())
                 .withDetail("source", capture.settings().address().toString())
                 .withDetail("eventsCaptured", s.total())

@@ -1,5 +1,6 @@
 package io.tidelog.service.config;
 
+import io.tidelog.capture.CaptureLease;
 import io.tidelog.capture.CaptureSettings;
 import io.tidelog.capture.ChangeLogWriter;
 import io.tidelog.capture.JdbcRowSource;
@@ -10,8 +11,11 @@ import io.tidelog.capture.SourcePipeline;
 import io.tidelog.capture.TopicNaming;
 import io.tidelog.log.ChangeLog;
 import io.tidelog.log.TopicConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
 import io.tidelog.capture.SourceCheckException;
 import io.tidelog.capture.SourceProblem;
 import io.tidelog.event.TableId;
@@ -65,8 +69,23 @@ class CaptureConfiguration {
         TidelogProperties.Snapshot snapshot = properties.snapshot();
         SnapshotOptions options = new SnapshotOptions(snapshot.parallelism(), snapshot.rowsPerChunk());
         // A pipeline runs once: a source reset closes it and starts a fresh one.
-        return new CaptureLifecycle(() -> new SourcePipeline(settings, options, changeLog, writer, recent,
-                Clock.systemUTC()));
+        Supplier<SourcePipeline> pipelines = () -> new SourcePipeline(settings, options, changeLog, writer, recent,
+                Clock.systemUTC());
+        TidelogProperties.Lease lease = properties.lease();
+        return lease.enabled()
+                ? new CaptureLifecycle(pipelines, new CaptureLease(settings, instanceId()), lease.retryInterval())
+                : new CaptureLifecycle(pipelines);
+    }
+
+    /** This instance's name for the others: host and process id. */
+    private static String instanceId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "unknown-host";
+        }
+        return host + "/" + ProcessHandle.current().pid();
     }
 
     @Bean(destroyMethod = "close")

@@ -24,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
  * @param demo the self-contained demo: an embedded PostgreSQL with a write load
  * @param sinks the sinks, by name: each a consumer group of the log with its own target
  * @param admin the admin API under {@code /admin} and the status page
+ * @param lease which of several instances captures: only the holder of the source's capture lease
  */
 @ConfigurationProperties("tidelog")
 @Validated
@@ -34,7 +35,8 @@ public record TidelogProperties(
         @Valid @DefaultValue Snapshot snapshot,
         @Valid @DefaultValue Demo demo,
         @DefaultValue Map<String, @Valid SinkProperties> sinks,
-        @Valid @DefaultValue Admin admin) {
+        @Valid @DefaultValue Admin admin,
+        @Valid @DefaultValue Lease lease) {
 
     /**
      * The change log: one topic per table, {@code <topic-prefix>.<schema>.<table>}, compacted.
@@ -48,7 +50,53 @@ public record TidelogProperties(
             @DefaultValue("tidelog") @Pattern(regexp = "[a-zA-Z0-9._-]+",
                     message = "must be letters, digits, '.', '_' or '-'") String topicPrefix,
             @DefaultValue("4") @Min(1) @Max(10_000) int partitions,
-            @DefaultValue("0ms") Duration fsyncInterval) {
+            @DefaultValue("0ms") Duration fsyncInterval,
+            @DefaultValue("embedded") Backend backend,
+            @Valid @DefaultValue Kafka kafka) {
+    }
+
+    /** Where the change log lives. */
+    public enum Backend {
+        /** Tidelog's own log under {@code <data-dir>/log}: no broker to run; one instance. */
+        EMBEDDED,
+        /** Apache Kafka compacted topics ({@code tidelog.log.kafka.*}): several instances share the sinks. */
+        KAFKA
+    }
+
+    /**
+     * The Kafka backend ({@code tidelog.log.backend: kafka}).
+     *
+     * @param bootstrapServers the brokers, {@code host:port,...}; required with the Kafka backend
+     * @param replicationFactor replicas of each topic Tidelog creates (3 in production; 1 on a one-broker cluster)
+     * @param createTopics create missing topics (compacted, {@code tidelog.log.partitions} partitions); when
+     *     false a missing topic fails startup
+     * @param requestTimeout how long a call to the brokers may take; also how long startup waits for them
+     * @param properties more client properties for producer, consumers and admin client alike (security,
+     *     e.g. {@code security.protocol}, {@code sasl.jaas.config} from the environment); never logged
+     */
+    public record Kafka(
+            String bootstrapServers,
+            @DefaultValue("1") @Min(1) @Max(32) short replicationFactor,
+            @DefaultValue("true") boolean createTopics,
+            @DefaultValue("30s") Duration requestTimeout,
+            @DefaultValue Map<String, String> properties) {
+
+        @Override
+        public String toString() {
+            return "Kafka[bootstrapServers=" + bootstrapServers + ", replicationFactor=" + replicationFactor
+                    + ", createTopics=" + createTopics + ", properties=" + properties.keySet() + "]";
+        }
+    }
+
+    /**
+     * The capture lease: a PostgreSQL advisory lock on the source, keyed by the slot, held by the one
+     * instance that captures; the others stand by and try again.
+     *
+     * @param enabled whether instances take the lease before capturing (one instance alone takes it at once)
+     * @param retryInterval how often a standby instance tries to take the lease, and how often the active one
+     *     checks it still holds it
+     */
+    public record Lease(@DefaultValue("true") boolean enabled, @DefaultValue("2s") Duration retryInterval) {
     }
 
     /**

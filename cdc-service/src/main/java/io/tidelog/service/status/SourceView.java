@@ -33,4 +33,14 @@ public interface SourceView {
     default List<AdHocSnapshots.Progress> adHocSnapshots() {
         return List.of();
     }
+
+    /** {@code active} when this instance captures, {@code standby} when another holds the capture lease. */
+    default String role() {
+        return "active";
+    }
+
+    /** For a standby, the instance that holds the capture lease, e.g. {@code host-a/4242 (10.0.0.5)}; else null. */
+    default String leaseHolder() {
+        return null;
+    }
 }

@@ -96,5 +96,16 @@ class StatusConfiguration {
         public List<AdHocSnapshots.Progress> adHocSnapshots() {
             return capture.pipeline().adHocSnapshots().all();
         }
+
+        @Override
+        public String role() {
+            return capture.role().name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        @Override
+        public String leaseHolder() {
+            var h = capture.leaseHolder();
+            return h == null ? null : h.instance() + (h.address() == null ? "" : " (" + h.address() + ")");
+        }
     }
 }

@@ -35,10 +35,12 @@ public record StatusReport(Instant generatedAt, Source source, Log log, List<Sin
      * @param eventsCaptured    changes captured since start (snapshot rows not included)
      * @param eventsPerSecond   capture rate over about the last 10 s
      * @param error             why capture failed (secrets removed), or null
+     * @param role              {@code active} (this instance captures) or {@code standby} (another holds the capture lease)
+     * @param leaseHolder       for a standby, the instance capturing (as last seen), else null
      */
     public record Source(String slot, String state, boolean connected, Boolean slotExists, String confirmedFlushLsn,
                          Long walLagBytes, Instant slotMeasuredAt, Instant lastEventAt, Instant lastCommitTime,
-                         long eventsCaptured, double eventsPerSecond, String error) {
+                         long eventsCaptured, double eventsPerSecond, String error, String role, String leaseHolder) {
     }
 
     /**

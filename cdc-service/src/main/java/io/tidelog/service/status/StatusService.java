@@ -130,7 +130,7 @@ public final class StatusService implements AutoCloseable {
                 slot == null || !slot.exists() ? null : slot.lagBytes(),
                 slot == null ? null : slot.measuredAt(),
                 stats.lastEventAt(), stats.lastCommitTime(), stats.total(), captureRate.perSecond(),
-                failure == null ? null : message(failure));
+                failure == null ? null : message(failure), source.role(), source.leaseHolder());
     }
 
     private StatusReport.Log log() {

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -50,8 +51,9 @@ final class EmbeddedGroupConsumer implements GroupConsumer {
         return groupId;
     }
 
+    /** Static membership: every partition of the topics, for good; the listener is told of the assignment. */
     @Override
-    public void subscribe(Collection<String> topics) {
+    public void subscribe(Collection<String> topics, RebalanceListener listener) {
         List<TopicPartition> all = new ArrayList<>();
         for (String t : topics) {
             for (int i = 0; i < log.topicConfig(t).partitions(); i++) {
@@ -59,6 +61,12 @@ final class EmbeddedGroupConsumer implements GroupConsumer {
             }
         }
         assign(all);
+        listener.onPartitionsAssigned(List.copyOf(all));
+    }
+
+    @Override
+    public Set<TopicPartition> assignment() {
+        return Set.copyOf(positions.keySet());
     }
 
     @Override

@@ -16,11 +16,13 @@ final class OffsetResets {
     }
 
     /**
-     * Seeks every partition of {@code topics} as {@code target} says.
+     * Seeks every partition of {@code topics} that this consumer is assigned as {@code target} says. On
+     * the embedded log that is every partition; on Kafka with several instances only this instance's
+     * share, so a reset is made on each instance (README, "Scale-out").
      *
-     * @return the new position of every partition, to be committed
+     * @return the new position of every partition moved, to be committed
      * @throws IllegalArgumentException for an offset outside its partition's range, or a partition the
-     *                                  sink does not read
+     *                                  sink does not read or another instance reads
      */
     static Map<TopicPartition, Long> seek(GroupConsumer consumer, ChangeLog log, Collection<String> topics,
                                           ResetTarget target, String sinkName) {
@@ -30,16 +32,21 @@ final class OffsetResets {
                 all.add(new TopicPartition(topic, p));
             }
         }
+        List<TopicPartition> mine = all.stream().filter(consumer.assignment()::contains).toList();
         if (target instanceof ResetTarget.Earliest) {
-            consumer.seekToBeginning(all);
+            consumer.seekToBeginning(mine);
         } else if (target instanceof ResetTarget.Latest) {
-            consumer.seekToEnd(all);
+            consumer.seekToEnd(mine);
         } else if (target instanceof ResetTarget.Timestamp t) {
-            consumer.seekToTimestamp(all, t.epochMillis());
+            consumer.seekToTimestamp(mine, t.epochMillis());
         } else if (target instanceof ResetTarget.Offsets o) {
             for (Map.Entry<TopicPartition, Long> e : o.offsets().entrySet()) {
                 if (!all.contains(e.getKey())) {
                     throw new IllegalArgumentException(e.getKey() + " is not a partition of sink " + sinkName);
+                }
+                if (!mine.contains(e.getKey())) {
+                    throw new IllegalArgumentException(e.getKey() + " is read by another instance of sink " + sinkName
+                            + "; reset it there");
                 }
                 long start = log.logStartOffset(e.getKey());
                 long end = log.endOffset(e.getKey());
@@ -51,7 +58,7 @@ final class OffsetResets {
             o.offsets().forEach(consumer::seek);
         }
         Map<TopicPartition, Long> positions = new LinkedHashMap<>();
-        for (TopicPartition tp : all) {
+        for (TopicPartition tp : mine) {
             positions.put(tp, consumer.position(tp));
         }
         return positions;

@@ -12,6 +12,7 @@ import io.tidelog.sink.SinkContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * everything meanwhile). Permanent: the batch is split in halves, recursively, until the records that
  * fail alone are found; those go to the dead-letter topic with the error, the others are written.
  *
+ * <h2>Rebalances</h2>
+ * On Kafka the sink's group spreads partitions over the instances running the sink. Before the group
+ * takes partitions away from this runner, the records it has read but not delivered are delivered and
+ * their offsets committed (inside the consumer's poll, on the runner thread), so the next owner starts
+ * where this one stopped; if that cannot finish (the runner is stopping), the next owner replays them,
+ * which the versioned writes make harmless. The embedded log never moves partitions.
+ *
  * <h2>Threads</h2>
  * One thread per runner, so sinks are independent: a slow or failed sink delays only itself, never
  * capture or another sink. {@link #pause}, {@link #resume}, {@link #close} and the getters may be
@@ -65,6 +73,8 @@ public final class SinkRunner implements AutoCloseable {
     private final ChunkWriter chunks;
     private final ConcurrentLinkedQueue<PendingReset> resets = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<PendingRedelivery> redeliveries = new ConcurrentLinkedQueue<>();
+    /** Polled but not yet delivered (runner thread only); delivered early when partitions are revoked. */
+    private final List<LogRecord> undelivered = new ArrayList<>();
     private volatile boolean stopping;
     private volatile boolean paused;
     private volatile boolean failed;
@@ -257,7 +267,7 @@ public final class SinkRunner implements AutoCloseable {
                 return;
             }
             consumer = log.consumer(settings.groupId(), OffsetResetPolicy.EARLIEST);
-            consumer.subscribe(tableByTopic.keySet());
+            consumer.subscribe(tableByTopic.keySet(), new Handover(consumer));
             transition(SinkState.RUNNING);
             loop(consumer);
         } catch (InterruptedException e) {
@@ -302,36 +312,81 @@ public final class SinkRunner implements AutoCloseable {
         }
     }
 
-    /** Polls until the batch policy says send; may return more than {@code maxRecords} (split later). */
+    /**
+     * Polls until the batch policy says send; may return more than {@code maxRecords} (split later).
+     * Records gather in {@link #undelivered}, which a revocation inside a poll may deliver and empty.
+     */
     private List<LogRecord> collect(GroupConsumer consumer) throws InterruptedException {
         BatchPolicy policy = settings.batch();
-        List<LogRecord> out = new ArrayList<>();
+        undelivered.clear();
         long bytes = 0;
         long deadline = 0;
         while (!stopping && !paused) {
-            Duration wait = out.isEmpty() ? IDLE_POLL : Duration.ofNanos(deadline - System.nanoTime());
-            if (!out.isEmpty() && wait.isNegative()) {
+            Duration wait = undelivered.isEmpty() ? IDLE_POLL : Duration.ofNanos(deadline - System.nanoTime());
+            if (!undelivered.isEmpty() && wait.isNegative()) {
                 break;
             }
             List<LogRecord> got = consumer.poll(wait);
             if (got.isEmpty()) {
-                if (out.isEmpty()) {
-                    return out;
+                if (undelivered.isEmpty()) {
+                    break;
                 }
                 continue;
             }
-            if (out.isEmpty()) {
+            if (undelivered.isEmpty()) {
                 deadline = System.nanoTime() + policy.linger().toNanos();
+                bytes = 0;
             }
-            out.addAll(got);
+            undelivered.addAll(got);
             for (LogRecord r : got) {
                 bytes += size(r);
             }
-            if (out.size() >= policy.maxRecords() || bytes >= policy.maxBytes() || policy.linger().isZero()) {
+            if (undelivered.size() >= policy.maxRecords() || bytes >= policy.maxBytes() || policy.linger().isZero()) {
                 break;
             }
         }
+        List<LogRecord> out = new ArrayList<>(undelivered);
+        undelivered.clear();
         return out;
+    }
+
+    /** Delivers and commits what was read before the group moves partitions away (see the class Javadoc). */
+    private final class Handover implements GroupConsumer.RebalanceListener {
+
+        private final GroupConsumer consumer;
+
+        Handover(GroupConsumer consumer) {
+            this.consumer = consumer;
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (undelivered.isEmpty()) {
+                LOG.info("sink {}: partitions {} go to another instance; nothing read from them is pending", name(), partitions);
+                return;
+            }
+            List<LogRecord> pending = new ArrayList<>(undelivered);
+            undelivered.clear();
+            try {
+                boolean done = deliver(consumer, pending);
+                LOG.info("sink {}: partitions {} go to another instance; {} record(s) read before were {}", name(),
+                        partitions, pending.size(), done ? "delivered and committed first" : "left for the next owner");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            undelivered.removeIf(r -> partitions.contains(r.partition()));
+            LOG.warn("sink {}: partitions {} were lost (this instance left the group); their next owner replays "
+                    + "what was not committed", name(), partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            LOG.info("sink {}: reading partitions {}", name(), partitions);
+        }
     }
 
     /** Delivers polled records chunk by chunk, committing after each; false if it had to stop. */
@@ -421,6 +476,9 @@ public final class SinkRunner implements AutoCloseable {
     private void rewind(GroupConsumer consumer, Map<TopicPartition, Long> firstOffsets) {
         Map<TopicPartition, Long> committed = log.committedOffsets(settings.groupId());
         for (Map.Entry<TopicPartition, Long> e : firstOffsets.entrySet()) {
+            if (!consumer.assignment().contains(e.getKey())) {
+                continue; // gone to another instance meanwhile, which reads from the committed offset
+            }
             Long c = committed.get(e.getKey());
             consumer.seek(e.getKey(), c != null && c > e.getValue() ? c : e.getValue());
         }

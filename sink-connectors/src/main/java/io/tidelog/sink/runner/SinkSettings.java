@@ -36,6 +36,11 @@ public record SinkSettings(String name, Set<TableId> tables, FieldMapping fields
 
     /** The consumer group that holds the sink's offsets. */
     public String groupId() {
-        return "tidelog.sink." + name;
+        return groupIdOf(name);
+    }
+
+    /** The consumer group of the sink with this name. */
+    public static String groupIdOf(String sinkName) {
+        return "tidelog.sink." + sinkName;
     }
 }

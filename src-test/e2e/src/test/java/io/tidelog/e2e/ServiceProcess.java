@@ -100,6 +100,15 @@ final class ServiceProcess {
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
+    /** Waits for a process that ends by itself (a one-shot command); returns its exit code. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            kill();
+            throw new AssertionError("process " + pid() + " still running after " + timeout + ":\n" + tail(40));
+        }
+        return process.exitValue();
+    }
+
     /** SIGKILL to the service and every descendant it has; returns once all are gone. */
     void kill() {
         List<ProcessHandle> tree = tree();

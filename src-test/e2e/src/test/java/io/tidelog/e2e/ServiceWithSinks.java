@@ -13,8 +13,6 @@ import io.tidelog.harness.OpenSearchServer;
 import io.tidelog.harness.PostgresServer;
 import io.tidelog.harness.RedisServer;
 import io.tidelog.log.ChangeLog;
-import io.tidelog.log.embedded.EmbeddedChangeLog;
-import io.tidelog.log.embedded.LogConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,6 +30,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -68,6 +67,7 @@ final class ServiceWithSinks implements AutoCloseable {
     private final PostgresServer postgres;
     private final OpenSearchServer openSearch;
     private final Path dir;
+    private final LogBackend backend;
     private final RedisClient redisClient;
     private final StatefulRedisConnection<String, String> redis;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -78,15 +78,19 @@ final class ServiceWithSinks implements AutoCloseable {
     private int slotBusyRetries;
     private int sentinels;
 
-    ServiceWithSinks(PostgresServer postgres, RedisServer redis, OpenSearchServer openSearch, Path dir) {
+    /**
+     * @param backend where the service keeps its log; closed with this
+     */
+    ServiceWithSinks(PostgresServer postgres, RedisServer redis, OpenSearchServer openSearch, Path dir, LogBackend backend) {
         this.postgres = postgres;
         this.openSearch = openSearch;
         this.dir = dir;
+        this.backend = backend;
         RedisURI uri = RedisURI.create(redis.uri());
         uri.setTimeout(Duration.ofSeconds(20));
         this.redisClient = RedisClient.create(uri);
         this.redis = redisClient.connect();
-        this.arguments = List.of("--server.port=0",
+        this.arguments = Stream.concat(backend.serviceArguments().stream(), Stream.of("--server.port=0",
                 "--tidelog.data-dir=" + dataDir(),
                 "--tidelog.source.url=" + postgres.jdbcUrl(SinksEndToEndIT.DB),
                 "--tidelog.source.username=" + postgres.superuser(),
@@ -105,7 +109,7 @@ final class ServiceWithSinks implements AutoCloseable {
                 "--tidelog.sinks.search.retry.max-backoff=2s",
                 "--tidelog.sinks.warehouse.type=duckdb",
                 "--tidelog.sinks.warehouse.duckdb.path=warehouse.duckdb",
-                "--tidelog.sinks.warehouse.retry.max-backoff=2s");
+                "--tidelog.sinks.warehouse.retry.max-backoff=2s")).toList();
     }
 
     private static Map<String, String> names(String prefix) {
@@ -120,6 +124,15 @@ final class ServiceWithSinks implements AutoCloseable {
 
     Path dataDir() {
         return dir.resolve("data");
+    }
+
+    /** The service's log, for reading while the service is stopped (close it before the next start). */
+    ChangeLog openLog() {
+        return backend.open();
+    }
+
+    LogBackend backend() {
+        return backend;
     }
 
     // ---- the service -------------------------------------------------------------------------------
@@ -264,7 +277,7 @@ final class ServiceWithSinks implements AutoCloseable {
     Contents readStopped() throws Exception {
         assertThat(service.isAlive()).as("service stopped before its data is read").isFalse();
         DuckDbContents duck = new DuckDbContents("duckdb", dataDir().resolve("warehouse.duckdb"), DUCKDB_TABLES);
-        try (ChangeLog log = EmbeddedChangeLog.open(dataDir().resolve("log"), LogConfig.defaults())) {
+        try (ChangeLog log = openLog()) {
             Map<String, List<DeadLetter>> dead = new HashMap<>();
             SINKS.forEach(s -> dead.put(s, LoggedChanges.deadLetters(log, s)));
             return new Contents(redisContents(), searchContents(), duck, LoggedChanges.read(log, TOPICS), dead);
@@ -374,6 +387,7 @@ final class ServiceWithSinks implements AutoCloseable {
         } finally {
             redis.close();
             redisClient.shutdown();
+            backend.close();
         }
     }
 

@@ -14,8 +14,9 @@ import io.tidelog.harness.junit.PostgresExtension;
 import io.tidelog.harness.junit.RedisExtension;
 import io.tidelog.log.ChangeLog;
 import io.tidelog.log.TopicPartition;
-import io.tidelog.log.embedded.EmbeddedChangeLog;
-import io.tidelog.log.embedded.LogConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,7 +103,8 @@ class SinksEndToEndIT {
         postgres.createDatabase(DB);
         postgres.execute(DB, SourceTables.SCHEMA);
         postgres.execute(DB, SourceTables.INITIAL_ROWS);
-        service = new ServiceWithSinks(postgres, redis, openSearch, dir);
+        service = new ServiceWithSinks(postgres, redis, openSearch, dir, LogBackend.fromSystemProperty(dir.resolve("data")));
+        System.out.println("SinksEndToEndIT: the service's log is " + service.backend().name());
         service.startUntilStreaming();
         summary("setup", began, "service streaming after its initial snapshot");
     }
@@ -135,7 +137,7 @@ class SinksEndToEndIT {
         phase(() -> {
             long began = System.nanoTime();
             Map<TopicPartition, Long> start;
-            try (ChangeLog log = EmbeddedChangeLog.open(service.dataDir().resolve("log"), LogConfig.defaults())) {
+            try (ChangeLog log = service.openLog()) {
                 start = LoggedChanges.rewind(log, ServiceWithSinks.GROUPS, ServiceWithSinks.TOPICS.values());
                 for (String group : ServiceWithSinks.GROUPS) {
                     assertThat(log.committedOffsets(group)).as(group).containsAllEntriesOf(start);
@@ -314,7 +316,12 @@ class SinksEndToEndIT {
             body.run();
         } catch (Throwable t) {
             broken = true;
-            throw new AssertionError("seed " + seed + ", work dir (kept) " + dir + "\n" + service.context(), t);
+            StringWriter trace = new StringWriter();
+            t.printStackTrace(new PrintWriter(trace));
+            Files.writeString(dir.resolve("failure.txt"), "seed " + seed + "\n" + trace + "\n" + service.context());
+            String cause = String.valueOf(t.getMessage());
+            throw new AssertionError("seed " + seed + ", work dir (kept) " + dir + " (failure.txt there has the whole trace)\n"
+                    + (cause.length() > 4_000 ? cause.substring(0, 4_000) + " …" : cause) + "\n" + service.context(), t);
         }
     }
 

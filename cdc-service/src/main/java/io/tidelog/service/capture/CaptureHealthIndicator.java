@@ -9,7 +9,11 @@ import java.util.Map;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
-/** Capture's health: UP while the engine runs, DOWN with the reason when it failed or stopped. */
+/**
+ * Capture's health: UP while the engine runs, OUT_OF_SERVICE while it snapshots or starts, DOWN with
+ * the reason when it failed or stopped. A standby (another instance holds the capture lease) is UP with
+ * {@code role=standby} and the holder: it does not capture, so it has no capture problem to report.
+ */
 public final class CaptureHealthIndicator implements HealthIndicator {
 
     private final CaptureLifecycle lifecycle;
@@ -27,7 +31,7 @@ public final class CaptureHealthIndicator implements HealthIndicator {
             // Healthy: it serves its share of the sinks and takes over capture when the active instance dies.
             CaptureLease.Holder holder = lifecycle.leaseHolder();
             return Health.up().withDetail("role", "standby")
-                    .withDetail("leaseHolder", holder == null ? "unknown" : holder.instance())
+                    .withDetail("leaseHolder", holder == null ? "unknown" : holder.toString())
                     .withDetail("slot", capture.settings().slotName()).build();
         }
         Capture.State state = capture.state();

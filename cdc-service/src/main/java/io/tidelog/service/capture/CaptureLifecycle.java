@@ -3,7 +3,10 @@ package io.tidelog.service.capture;
 import io.tidelog.capture.Capture;
 import io.tidelog.capture.CaptureLease;
 import io.tidelog.capture.CaptureSettings;
+import io.tidelog.capture.LeaseTerms;
+import io.tidelog.capture.SourceCheckException;
 import io.tidelog.capture.SourcePipeline;
+import io.tidelog.capture.SourceProblem;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -22,29 +25,55 @@ import org.springframework.context.SmartLifecycle;
  * a long snapshot), and stops it before the context's beans are destroyed. A refused source fails
  * startup with a {@link io.tidelog.capture.SourceCheckException}.
  *
- * <h2>Several instances</h2>
- * With a {@link CaptureLease}, only the instance that holds it captures: at start it tries once (and a
- * refused source still fails startup); without the lease it is {@link Role#STANDBY} and a thread
- * ({@code tidelog-capture-lease}) tries again every retry interval. When it gets the lease it starts a
- * fresh pipeline, which resumes from the position stored in the log, retrying while the dead holder's
- * walsender still occupies the slot. The active instance checks the lease at the same interval; if its
- * session is gone it stops capturing at once and stands by, because another instance may take over.
- *
  * <p>A pipeline runs once, so each run gets a fresh one from the supplier. {@link #resetSource()}
  * (destructive) closes the running pipeline, drops its replication slot and stored position, and
  * starts a new pipeline, which takes the aligned snapshot again because the slot is gone. Readers
  * ({@link #capture()}, {@link #pipeline()}) always see the current pipeline.
+ *
+ * <h2>Several instances: the capture lease</h2>
+ * With a {@link CaptureLease}, only the instance that holds it captures ({@link Role#ACTIVE}); the
+ * others are {@link Role#STANDBY}. {@link #start()} tries the lease once on the starting thread: with
+ * it, the pipeline starts there as without a lease (a refused source, or an unreachable one, still
+ * fails startup); without it, the instance stands by. Then a thread, {@code tidelog-capture-lease},
+ * wakes every retry interval: a standby tries to take the lease, the active instance checks that it
+ * still holds it ({@link CaptureLease#stillHeld()}).
+ * <ul>
+ *   <li>Taking over: a fresh pipeline starts on {@code tidelog-capture-start} and resumes from the
+ *   position stored in the log. While the dead holder's walsender still occupies the slot the start
+ *   fails; it is retried, keeping the lease, after {@link #FIRST_BACKOFF} doubling up to
+ *   {@link #MAX_BACKOFF}, until it works or the lease is lost.</li>
+ *   <li>Losing the lease: the role is STANDBY at once, a pipeline start under way is interrupted (a
+ *   snapshot stops after the chunks being read), the pipeline is closed and replaced by a fresh one,
+ *   and the session is released. Another instance may be taking over already.</li>
+ * </ul>
+ * A standby stops nothing else: its sinks keep running. A source reset is refused on it
+ * ({@link StandbyException}).
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ *   <li>The role changes only in {@link #become(Role, String)}, which logs each change: ACTIVE while a
+ *   {@link LeaseTerms lease term} runs (without a lease, one term runs forever).</li>
+ *   <li>A pipeline starts only through {@link LeaseTerms#run}, for the term it was meant for, so ending
+ *   the term interrupts its start, and a pipeline never streams for a lease this instance lost.</li>
+ *   <li>The current pipeline is replaced, started and closed only under this object's monitor.</li>
+ * </ul>
+ *
+ * <p>Thread-safe: the Spring lifecycle calls, the lease and start threads, a reset thread and readers
+ * (health, status) may run concurrently.
  */
 public final class CaptureLifecycle implements SmartLifecycle {
 
     /** After the web server, so health answers while the snapshot runs; before load generators. */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1000;
 
+    /** The first wait before a new holder of the lease tries to start capture again. */
+    public static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
+    /** The longest wait between a new holder's attempts to start capture. */
+    public static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+
     private static final Logger log = LoggerFactory.getLogger(CaptureLifecycle.class);
     private static final Duration DROP_SLOT_TIMEOUT = Duration.ofSeconds(30);
-
-    /** How long a new holder of the lease keeps trying to start capture before it gives the lease up. */
-    private static final Duration TAKEOVER_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
 
     /** Whether this instance captures. */
     public enum Role {
@@ -54,15 +83,23 @@ public final class CaptureLifecycle implements SmartLifecycle {
         STANDBY
     }
 
+    /** What only the capturing instance can do was asked of a standby. */
+    public static final class StandbyException extends IllegalStateException {
+        StandbyException(String message) {
+            super(message);
+        }
+    }
+
     private final Supplier<SourcePipeline> pipelines;
     private final CaptureLease lease;
     private final Duration retryInterval;
     private final AtomicBoolean resetting = new AtomicBoolean();
+    private final LeaseTerms terms;
     private volatile SourcePipeline pipeline;
     private volatile boolean started;
     private volatile Thread resetThread;
     private volatile Thread leaseThread;
-    private volatile Role role = Role.ACTIVE;
+    private volatile Thread startThread;
     private volatile CaptureLease.Holder holder;
 
     /** Without a lease: this instance always captures. */
@@ -78,145 +115,238 @@ public final class CaptureLifecycle implements SmartLifecycle {
         this.pipelines = pipelines;
         this.lease = lease;
         this.retryInterval = retryInterval;
+        this.terms = lease == null ? LeaseTerms.perpetual() : new LeaseTerms();
         this.pipeline = pipelines.get();
     }
 
+    /**
+     * Starts capture, or with a lease held elsewhere stands by.
+     *
+     * @throws SourceCheckException when the source refuses capture (or, with a lease, cannot be reached)
+     */
     @Override
     public void start() {
         started = true;
         if (lease == null) {
-            startPipeline();
+            startAtStartup(terms.current());
             return;
         }
-        if (lease.tryAcquire()) {
-            role = Role.ACTIVE;
-            log.info("Capture lease taken ({}): this instance captures", lease.applicationName());
-            startPipeline();
-        } else {
+        boolean acquired;
+        try {
+            acquired = lease.tryAcquire();
+        } catch (RuntimeException e) {
+            started = false;
+            throw e;
+        }
+        long t = acquired ? become(Role.ACTIVE, "took the capture lease as " + lease.applicationName()) : -1;
+        if (!acquired) {
             standBy();
         }
-        Thread t = new Thread(this::watchLease, "tidelog-capture-lease");
-        t.setDaemon(true);
-        leaseThread = t;
-        t.start();
+        leaseThread = daemon("tidelog-capture-lease", this::watchLease);
+        if (acquired) {
+            try {
+                startAtStartup(t);
+            } catch (RuntimeException e) {
+                stop();
+                throw e;
+            }
+        }
     }
 
-    private void startPipeline() {
+    private void startAtStartup(long t) {
         try {
-            pipeline.start();
+            synchronized (this) {
+                if (!startPipeline(pipeline, t)) {
+                    log.warn("The capture lease was lost while capture was starting");
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while starting capture", e);
         }
     }
 
+    /** Starts {@code p} for lease term {@code t}; false when the term ended first (then {@code p} is not to be used). */
+    private boolean startPipeline(SourcePipeline p, long t) throws InterruptedException {
+        return terms.run(t, p::start);
+    }
+
+    /**
+     * The one place the role changes: to ACTIVE begins a lease term, to STANDBY ends it (interrupting a
+     * pipeline start under way).
+     *
+     * @return the lease term begun, or -1 when the role already was {@code next}
+     */
+    private long become(Role next, String why) {
+        long t;
+        if (next == Role.ACTIVE) {
+            t = terms.active() ? -1 : terms.begin();
+        } else {
+            t = terms.end() ? 0 : -1;
+        }
+        if (t >= 0) {
+            log.info("Capture role {} -> {}: {}", next == Role.ACTIVE ? Role.STANDBY : Role.ACTIVE, next, why);
+        }
+        return t;
+    }
+
     private void standBy() {
-        role = Role.STANDBY;
+        if (!started) {
+            return;
+        }
         try {
             holder = lease.holder().orElse(null);
-        } catch (CaptureLease.LeaseException e) {
+        } catch (RuntimeException e) {
             holder = null;
         }
-        log.info("Capture lease held by {}: this instance is standing by and tries again every {}",
-                holder == null ? "another instance" : holder.instance() + " (" + holder.address() + ")", retryInterval);
+        log.info("Capture lease held by {}: this instance is standing by and tries to take it every {}",
+                holder == null ? "another instance" : holder, retryInterval);
     }
 
     /** The lease thread: a standby tries to take the lease, the active instance checks it still holds it. */
     private void watchLease() {
+        boolean troubled = false;
         while (started) {
             try {
                 Thread.sleep(retryInterval.toMillis());
-                if (!started || resetting.get()) {
-                    continue;
+                if (!started) {
+                    return;
                 }
-                if (role == Role.ACTIVE && !lease.stillHeld()) {
-                    log.error("Capture lease lost (the session on the source ended): stopping capture, standing by");
-                    synchronized (this) {
-                        pipeline.close();
-                        pipeline = pipelines.get();
+                if (terms.active()) {
+                    if (!lease.stillHeld()) {
+                        loseLease();
                     }
-                    lease.release();
-                    standBy();
-                } else if (role == Role.STANDBY) {
-                    if (lease.tryAcquire()) {
-                        takeOver();
-                    } else {
-                        holder = lease.holder().orElse(null);
-                    }
+                } else if (lease.tryAcquire()) {
+                    takeOver();
+                } else {
+                    seeHolder();
+                }
+                if (troubled) {
+                    log.info("Capture lease: the source answers again");
+                    troubled = false;
                 }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                log.warn("Capture lease: {}", e.toString());
+                if (!troubled) {
+                    log.warn("Capture lease: {}; trying again every {}", e.getMessage(), retryInterval);
+                }
+                troubled = true;
             }
         }
     }
 
-    /** This standby got the lease: start capture, retrying while the old holder's walsender keeps the slot. */
-    private void takeOver() throws InterruptedException {
-        long began = System.nanoTime();
-        role = Role.ACTIVE;
+    private void loseLease() {
+        if (become(Role.STANDBY, "the capture lease's session on the source ended") < 0) {
+            return;
+        }
+        log.warn("Lost the capture lease: stopping capture now, another instance may take over");
+        Thread previous = startThread;
+        if (previous != null) {
+            previous.interrupt(); // a takeover waiting between attempts
+        }
+        synchronized (this) {
+            pipeline.close();
+            pipeline = pipelines.get();
+        }
+        lease.release();
+        standBy();
+    }
+
+    private void takeOver() {
         holder = null;
-        log.info("Capture lease taken ({}): taking over capture", lease.applicationName());
-        int attempt = 0;
-        while (started) {
-            attempt++;
+        long t = become(Role.ACTIVE, "took the capture lease as " + lease.applicationName() + "; taking over capture");
+        startThread = daemon("tidelog-capture-start", () -> startAfterTakeover(t));
+    }
+
+    /** Starts capture for lease term {@code t}, retrying with backoff while the term holds. */
+    private void startAfterTakeover(long t) {
+        long began = System.nanoTime();
+        Duration backoff = FIRST_BACKOFF;
+        for (int attempt = 1; started; attempt++) {
             try {
                 synchronized (this) {
-                    if (attempt > 1) {
-                        pipeline.close();
-                        pipeline = pipelines.get();
+                    if (!terms.holds(t)) {
+                        return;
                     }
-                    pipeline.start();
+                    pipeline.close(); // a pipeline runs once: each attempt gets a fresh one
+                    pipeline = pipelines.get();
+                    if (!startPipeline(pipeline, t)) {
+                        return;
+                    }
                 }
                 log.info("Took over capture in {} ms ({} attempt(s))", (System.nanoTime() - began) / 1_000_000, attempt);
                 return;
+            } catch (InterruptedException e) {
+                return;
             } catch (RuntimeException e) {
-                if (System.nanoTime() - began > TAKEOVER_TIMEOUT.toNanos()) {
-                    log.error("Could not start capture within {} of taking the lease; giving it up", TAKEOVER_TIMEOUT, e);
-                    synchronized (this) {
-                        pipeline.close();
-                        pipeline = pipelines.get();
-                    }
-                    lease.release();
-                    standBy();
+                if (!started || !terms.holds(t)) {
                     return;
                 }
-                log.info("Capture did not start yet (attempt {}): {}; retrying", attempt, e.getMessage());
-                Thread.sleep(1_000);
+                boolean slotBusy = e instanceof SourceCheckException c && c.problem() == SourceProblem.SLOT_IN_USE;
+                String why = "Capture did not start yet (attempt " + attempt + ": " + reason(e) + "); trying again in "
+                        + backoff.toMillis() + " ms, keeping the lease";
+                if (slotBusy) {
+                    log.info(why); // the dead holder's walsender has not gone yet
+                } else {
+                    log.warn(why);
+                    log.debug("Capture start failure", e);
+                }
+                try {
+                    Thread.sleep(backoff.toMillis());
+                } catch (InterruptedException stop) {
+                    return;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }
     }
 
-    /** Whether this instance captures ({@link Role#ACTIVE}) or stands by. */
+    /** The messages of {@code e} and its causes: a start failure's cause says why the engine failed. */
+    private static String reason(Throwable e) {
+        StringBuilder b = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable c = e.getCause(); c != null && c != e && b.length() < 500; e = c, c = c.getCause()) {
+            b.append(": ").append(c.getMessage());
+        }
+        return b.toString();
+    }
+
+    private void seeHolder() {
+        CaptureLease.Holder before = holder;
+        CaptureLease.Holder now = lease.holder().orElse(null);
+        holder = now;
+        if (now != null && (before == null || before.backendPid() != now.backendPid())) {
+            log.info("Capture lease held by {}: standing by", now);
+        }
+    }
+
+    /** Whether this instance captures ({@link Role#ACTIVE}) or stands by. Always ACTIVE without a lease. */
     public Role role() {
-        return role;
+        return terms.active() ? Role.ACTIVE : Role.STANDBY;
     }
 
-    /** For a standby, who holds the lease (as last seen); null otherwise or when unknown. */
+    /** For a standby, who holds the lease as last seen (within a retry interval); null otherwise or when unknown. */
     public CaptureLease.Holder leaseHolder() {
-        return role == Role.STANDBY ? holder : null;
+        return terms.active() ? null : holder;
     }
 
+    /** Stops capture and the lease thread, and gives the lease up; idempotent. */
     @Override
     public void stop() {
         started = false;
-        Thread watcher = leaseThread;
-        if (watcher != null) {
-            watcher.interrupt();
-            try {
-                watcher.join(Duration.ofSeconds(30).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        Thread[] threads = {leaseThread, startThread, resetThread};
+        for (Thread t : threads) {
+            if (t != null) {
+                t.interrupt();
             }
         }
-        Thread reset = resetThread;
-        if (reset != null) {
-            reset.interrupt();
-            try {
-                reset.join(Duration.ofSeconds(30).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        for (Thread t : threads) {
+            if (t != null && t != Thread.currentThread()) {
+                try {
+                    t.join(JOIN_TIMEOUT.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         synchronized (this) {
@@ -227,8 +357,15 @@ public final class CaptureLifecycle implements SmartLifecycle {
         }
     }
 
+    /**
+     * With a lease: whether the lifecycle was started (a standby runs too). Without: capture is
+     * snapshotting, starting or streaming, or between pipelines during a reset.
+     */
     @Override
     public boolean isRunning() {
+        if (lease != null) {
+            return started;
+        }
         Capture.State s = pipeline.capture().state();
         if (started && (s == Capture.State.NEW || resetting.get())) {
             return true; // snapshotting, or between pipelines during a reset
@@ -257,12 +394,11 @@ public final class CaptureLifecycle implements SmartLifecycle {
     /**
      * Starts {@link #resetSource()} on its own thread.
      *
-     * @return false when a reset is already under way (nothing started)
+     * @return false when a reset is already under way or capture was not started (nothing started)
+     * @throws StandbyException on a standby: only the capturing instance can reset the source
      */
     public boolean resetSourceAsync() {
-        if (role == Role.STANDBY) {
-            throw new IllegalStateException("this instance stands by; reset the source on the instance that captures");
-        }
+        refuseOnStandby();
         if (!started || !resetting.compareAndSet(false, true)) {
             return false;
         }
@@ -288,10 +424,14 @@ public final class CaptureLifecycle implements SmartLifecycle {
      * DESTRUCTIVE: closes the running pipeline, drops the replication slot and the stored source
      * position, then starts a new pipeline, which re-runs the aligned snapshot (rows gone from the
      * source get tombstones) and streams from the new slot. Blocks until the new pipeline streams.
+     * Losing the capture lease meanwhile ends the reset; the instance that takes over finishes it
+     * (the slot, or the completed snapshot, is missing, so it snapshots).
      *
      * @throws IllegalStateException when another reset is under way
+     * @throws StandbyException      on a standby: only the capturing instance can reset the source
      */
     public void resetSource() throws InterruptedException {
+        refuseOnStandby();
         if (!resetting.compareAndSet(false, true)) {
             throw new IllegalStateException("A source reset is already under way");
         }
@@ -302,7 +442,19 @@ public final class CaptureLifecycle implements SmartLifecycle {
         }
     }
 
+    private void refuseOnStandby() {
+        if (!terms.active()) {
+            CaptureLease.Holder h = holder;
+            throw new StandbyException("this instance stands by (" + (h == null ? "another instance" : h)
+                    + " holds the capture lease); reset the source on the instance that captures");
+        }
+    }
+
     private synchronized void resetSourceNow() throws InterruptedException {
+        long t = terms.current();
+        if (t < 0) {
+            refuseOnStandby();
+        }
         SourcePipeline old = pipeline;
         CaptureSettings settings = old.capture().settings();
         log.warn("Resetting the source: closing capture, dropping slot {} and the stored position", settings.slotName());
@@ -312,10 +464,24 @@ public final class CaptureLifecycle implements SmartLifecycle {
         }
         SourcePipeline next = pipelines.get();
         pipeline = next; // readers now see the new pipeline (NEW: snapshotting)
+        if (!terms.holds(t)) {
+            log.warn("Source reset ended before dropping slot {}: this instance lost the capture lease", settings.slotName());
+            return;
+        }
         dropSlot(settings);
         // The new pipeline finds the slot missing, so it takes the aligned snapshot, which clears the stored position.
-        next.start();
+        if (!startPipeline(next, t)) {
+            log.warn("Source reset ended: this instance lost the capture lease; the new holder snapshots");
+            return;
+        }
         log.info("Source reset done: capture streams from slot {} again", settings.slotName());
+    }
+
+    private static Thread daemon(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /** Drops the slot once its walsender has gone (it may outlive the closed engine briefly). */

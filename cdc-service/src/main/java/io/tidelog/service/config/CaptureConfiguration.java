@@ -73,7 +73,8 @@ class CaptureConfiguration {
                 Clock.systemUTC());
         TidelogProperties.Lease lease = properties.lease();
         return lease.enabled()
-                ? new CaptureLifecycle(pipelines, new CaptureLease(settings, instanceId()), lease.retryInterval())
+                ? new CaptureLifecycle(pipelines, new CaptureLease(settings, instanceId(), lease.retryInterval()),
+                        lease.retryInterval())
                 : new CaptureLifecycle(pipelines);
     }
 

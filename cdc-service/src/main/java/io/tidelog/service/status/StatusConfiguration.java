@@ -2,6 +2,7 @@ package io.tidelog.service.status;
 
 import io.tidelog.capture.AdHocSnapshots;
 import io.tidelog.capture.Capture;
+import io.tidelog.capture.CaptureLease;
 import io.tidelog.capture.CaptureSettings;
 import io.tidelog.capture.CaptureStats;
 import io.tidelog.capture.SlotMonitor;
@@ -99,13 +100,13 @@ class StatusConfiguration {
 
         @Override
         public String role() {
-            return capture.role().name().toLowerCase(java.util.Locale.ROOT);
+            return capture.role().name().toLowerCase(Locale.ROOT);
         }
 
         @Override
         public String leaseHolder() {
-            var h = capture.leaseHolder();
-            return h == null ? null : h.instance() + (h.address() == null ? "" : " (" + h.address() + ")");
+            CaptureLease.Holder h = capture.leaseHolder();
+            return h == null ? null : h.toString();
         }
     }
 }

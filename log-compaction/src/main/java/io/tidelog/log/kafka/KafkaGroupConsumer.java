@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +71,8 @@ final class KafkaGroupConsumer implements GroupConsumer {
     private final GroupOffsets groups;
     private final Listeners listeners;
     private final KafkaConsumer<byte[], byte[]> consumer;
+    /** Offsets delivered but not committed yet (Kafka refused while rebalancing); the consumer's thread only. */
+    private final Map<org.apache.kafka.common.TopicPartition, Long> pendingCommits = new HashMap<>();
     private RuntimeException listenerFailure;
     /** True while {@link #close()} runs: the rebalance listener may still use the consumer. */
     private boolean closing;
@@ -141,6 +145,9 @@ final class KafkaGroupConsumer implements GroupConsumer {
                 List<LogRecord> out = new ArrayList<>();
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
                     out.add(Convert.logRecord(r));
+                }
+                if (!pendingCommits.isEmpty()) {
+                    commitPending();
                 }
                 return out;
             } catch (NoOffsetForPartitionException e) {
@@ -270,25 +277,46 @@ final class KafkaGroupConsumer implements GroupConsumer {
         commitSync(positions);
     }
 
-    /** Commits the offsets of the partitions assigned now; see the class Javadoc for why not the others. */
+    /**
+     * Commits the offsets of the partitions assigned now; see the class Javadoc for why not the others.
+     *
+     * <p>While the group rebalances Kafka refuses commits ({@code RebalanceInProgressException}): they are
+     * kept and made after the next poll, or before the partitions are revoked. A commit after this member
+     * was expelled ({@code CommitFailedException}) is dropped: the next owner replays from the last
+     * committed offset. Either way the records were delivered, so a late or lost commit is a harmless replay.
+     */
     @Override
     public void commitSync(Map<TopicPartition, Long> offsets) {
         ensureOpen();
         Set<org.apache.kafka.common.TopicPartition> assigned = consumer.assignment();
-        Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> mine = new HashMap<>();
         GroupOffsets.kafkaOffsets(offsets).forEach((ktp, o) -> {
             if (assigned.contains(ktp)) {
-                mine.put(ktp, o);
+                pendingCommits.merge(ktp, o.offset(), Math::max);
             } else {
                 LOG.debug("Consumer group {}: not committing offset {} of {}, which this member no longer reads",
                         groupId, o.offset(), ktp);
             }
         });
-        if (mine.isEmpty()) {
+        commitPending();
+    }
+
+    /** Makes the commits not made yet, for the partitions still assigned. */
+    private void commitPending() {
+        pendingCommits.keySet().retainAll(consumer.assignment());
+        if (pendingCommits.isEmpty()) {
             return;
         }
+        Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> mine = new HashMap<>();
+        pendingCommits.forEach((ktp, o) -> mine.put(ktp, new OffsetAndMetadata(o)));
         try {
             consumer.commitSync(mine, clients.timeout());
+            pendingCommits.clear();
+        } catch (RebalanceInProgressException e) {
+            LOG.debug("Consumer group {} rebalances: committing {} after the next poll", groupId, Convert.ours(mine.keySet()));
+        } catch (CommitFailedException e) {
+            LOG.warn("Consumer group {}: offsets of {} not committed, this member left the group meanwhile; their next "
+                    + "owner replays from the last committed offset", groupId, Convert.ours(mine.keySet()));
+            pendingCommits.clear();
         } catch (InterruptException e) {
             throw clients.interrupted("group " + groupId + " committing offsets", e);
         } catch (KafkaException e) {
@@ -361,7 +389,10 @@ final class KafkaGroupConsumer implements GroupConsumer {
         @Override
         public void onPartitionsRevoked(Collection<org.apache.kafka.common.TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
-                call(() -> listener.onPartitionsRevoked(Convert.ours(partitions)));
+                call(() -> {
+                    commitPending();
+                    listener.onPartitionsRevoked(Convert.ours(partitions));
+                });
             }
         }
 

@@ -24,11 +24,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -198,6 +204,8 @@ class FailoverIT {
                 captured = CapturedCounters.read(log, TOPIC, TABLE);
             }
             CounterLogCheck.verify("FailoverIT", TABLE, captured, table, 1, context());
+            assertThat(readWithAPlainConsumer(kafka)).as("records a plain KafkaConsumer parsed as documented")
+                    .isEqualTo(captured.records().size());
         } catch (Throwable t) {
             throw new AssertionError(context(), t);
         }
@@ -231,6 +239,50 @@ class FailoverIT {
             ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "'");
             return rs.next() && rs.getInt(1) == 0;
         }
+    }
+
+    /**
+     * Reads the table's topic with a plain {@link KafkaConsumer} and parses every record as the README
+     * documents it: key {@code {"id":…}}; value the envelope with {@code op} c/u/d/r, {@code source}
+     * naming the table with {@code lsn}, {@code commit_lsn} and {@code txId}, {@code after.id} the key's
+     * id (null {@code after} for a delete), or null for a tombstone after its delete.
+     *
+     * @return how many records it read
+     */
+    private static int readWithAPlainConsumer(KafkaServer kafka) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        int read = 0;
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(TOPIC).stream()
+                    .map(i -> new TopicPartition(TOPIC, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    read++;
+                    JsonNode key = Rows.JSON.readTree(r.key());
+                    assertThat(key.path("id").isInt()).as("key %s", r.key()).isTrue();
+                    if (r.value() == null) {
+                        continue; // a tombstone
+                    }
+                    JsonNode v = Rows.JSON.readTree(r.value());
+                    String op = v.path("op").asString();
+                    assertThat(op).as("op of %s", r.value()).isIn("c", "u", "d", "r");
+                    JsonNode source = v.path("source");
+                    assertThat(source.path("schema").asString() + "." + source.path("table").asString()).isEqualTo(TABLE);
+                    assertThat(source.path("lsn").isIntegralNumber()).as("source.lsn of %s", r.value()).isTrue();
+                    assertThat(source.has("commit_lsn") && source.has("txId") && source.has("snapshot")).isTrue();
+                    if (op.equals("d")) {
+                        assertThat(v.path("after").isNull()).isTrue();
+                    } else {
+                        assertThat(v.path("after").path("id").asInt()).isEqualTo(key.path("id").asInt());
+                    }
+                }
+            }
+        }
+        return read;
     }
 
     /** Member → the partitions of the sink's group it holds now. */

@@ -58,6 +58,7 @@ public final class SinkBenchmark {
     static {
         PIPELINES.put("debezium-server-3.6", DebeziumServerPipeline::new);
         PIPELINES.put("tidelog-redis", TidelogPipeline::redisOnly);
+        PIPELINES.put("tidelog-redis-kafka", TidelogPipeline::redisOnKafka);
         PIPELINES.put("tidelog-all", TidelogPipeline::allSinks);
     }
 

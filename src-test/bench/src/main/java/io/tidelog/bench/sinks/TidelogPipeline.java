@@ -8,11 +8,14 @@ import io.tidelog.capture.SourceAddress;
 import io.tidelog.capture.SourcePipeline;
 import io.tidelog.capture.TopicNaming;
 import io.tidelog.event.TableId;
+import io.tidelog.harness.KafkaServer;
 import io.tidelog.harness.OpenSearchServer;
 import io.tidelog.log.ChangeLog;
 import io.tidelog.log.TopicConfig;
 import io.tidelog.log.embedded.EmbeddedChangeLog;
 import io.tidelog.log.embedded.LogConfig;
+import io.tidelog.log.kafka.KafkaChangeLog;
+import io.tidelog.log.kafka.KafkaLogSettings;
 import io.tidelog.sink.Sink;
 import io.tidelog.sink.duckdb.DuckDbSink;
 import io.tidelog.sink.duckdb.DuckDbSinkSettings;
@@ -46,34 +49,44 @@ import java.util.Set;
 final class TidelogPipeline implements PipelineUnderTest {
 
     private final boolean allSinks;
+    private final boolean onKafka;
+    private KafkaServer kafka;
     private ChangeLog log;
     private SourcePipeline pipeline;
     private SinkFleet fleet;
     private OpenSearchServer openSearch;
     private SinkTarget target;
 
-    private TidelogPipeline(boolean allSinks) {
+    private TidelogPipeline(boolean allSinks, boolean onKafka) {
         this.allSinks = allSinks;
+        this.onKafka = onKafka;
     }
 
     static TidelogPipeline redisOnly() {
-        return new TidelogPipeline(false);
+        return new TidelogPipeline(false, false);
+    }
+
+    /** Redis only, the log on a Kafka broker (the harness's, a child JVM on the same machine). */
+    static TidelogPipeline redisOnKafka() {
+        return new TidelogPipeline(false, true);
     }
 
     static TidelogPipeline allSinks() {
-        return new TidelogPipeline(true);
+        return new TidelogPipeline(true, false);
     }
 
     @Override
     public String name() {
-        return allSinks ? "tidelog → redis + opensearch + duckdb" : "tidelog → redis";
+        return (allSinks ? "tidelog → redis + opensearch + duckdb" : "tidelog → redis") + (onKafka ? " (log on Kafka)" : "");
     }
 
     @Override
     public String describe() {
         return name() + ": in-process (CPU and RSS include the benchmark's writers and poller), heap "
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB max; aligned snapshot (2 connections), "
-                + "poll interval 10 ms, max batch 2048, log fsync per batch, 4 partitions; sinks batch up to 2000 "
+                + "poll interval 10 ms, max batch 2048, " + (onKafka ? "log on Kafka 4.3.0 (one KRaft broker, a child JVM "
+                + "whose CPU is not counted here; idempotent producer, acks=all, no fsync)" : "log fsync per batch")
+                + ", 4 partitions; sinks batch up to 2000 "
                 + "records / 5 ms linger, Redis rows as JSON strings with Lua version guard"
                 + (allSinks ? "; OpenSearch 2.19.6 (512 MB heap, bulk 1000 actions, no refresh); DuckDB file" : "");
     }
@@ -81,7 +94,12 @@ final class TidelogPipeline implements PipelineUnderTest {
     @Override
     public void start(Env env) throws Exception {
         TableId table = new TableId(Env.SCHEMA, Env.TABLE);
-        log = EmbeddedChangeLog.open(env.workDir().resolve("log"), LogConfig.defaults());
+        if (onKafka) {
+            kafka = KafkaServer.builder().name("bench-sinks-kafka").start();
+            log = KafkaChangeLog.open(KafkaLogSettings.of(kafka.bootstrapServers()));
+        } else {
+            log = EmbeddedChangeLog.open(env.workDir().resolve("log"), LogConfig.defaults());
+        }
         TopicNaming naming = new TopicNaming("tidelog");
         List<SinkRunner> runners = new ArrayList<>();
         runners.add(runner("cache", new RedisSink(RedisSinkSettings.defaults(env.redis().uri())), table, naming));
@@ -151,6 +169,9 @@ final class TidelogPipeline implements PipelineUnderTest {
         }
         if (openSearch != null) {
             openSearch.close();
+        }
+        if (kafka != null) {
+            kafka.close();
         }
     }
 

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.tidelog.event.TableId;
 import io.tidelog.harness.PostgresServer;
 import io.tidelog.harness.junit.PostgresExtension;
+import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -18,63 +22,127 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CaptureLeaseIT {
 
     private static final String DB = "capture_lease_it";
+    private static final Duration CHECK = Duration.ofSeconds(2);
+
+    @BeforeAll
+    static void database(PostgresServer server) throws Exception {
+        server.createDatabase(DB);
+    }
 
     @Test
-    void oneInstanceHoldsTheLeaseTheOthersSeeItAndTakeItWhenItsSessionEnds(PostgresServer server) throws Exception {
-        server.createDatabase(DB);
-        try (CaptureLease a = new CaptureLease(settings(server, "slot_a"), "host-a/1");
-             CaptureLease b = new CaptureLease(settings(server, "slot_a"), "host-b/2");
-             CaptureLease otherSlot = new CaptureLease(settings(server, "slot_b"), "host-c/3")) {
+    void oneInstanceOfASlotHoldsTheLeaseAndTheOthersSeeWho(PostgresServer server) {
+        try (CaptureLease a = lease(server, "slot_one", "host-a/1");
+             CaptureLease b = lease(server, "slot_one", "host-b/2")) {
             assertThat(b.holder()).as("nobody holds it yet").isEmpty();
+
             assertThat(a.tryAcquire()).isTrue();
+            assertThat(b.tryAcquire()).as("a holds it").isFalse();
             assertThat(a.tryAcquire()).as("taking it again while holding it").isTrue();
-            assertThat(b.tryAcquire()).as("held by a").isFalse();
-            assertThat(otherSlot.tryAcquire()).as("another slot's lease is another lease").isTrue();
             assertThat(a.stillHeld()).isTrue();
             assertThat(b.stillHeld()).isFalse();
+
             CaptureLease.Holder holder = b.holder().orElseThrow();
             assertThat(holder.instance()).isEqualTo("host-a/1");
+            assertThat(holder.address()).isEqualTo("127.0.0.1");
+            assertThat(holder.since()).isNotNull();
+            assertThat(a.holder()).contains(holder);
+        }
+    }
 
-            try (Connection c = server.connect(DB);
-                 PreparedStatement ps = c.prepareStatement("SELECT pg_terminate_backend(?)")) {
-                ps.setInt(1, holder.backendPid());
-                ps.execute();
-            }
+    @Test
+    void whenTheHoldersSessionEndsItKnowsAndAnotherInstanceTakesTheLease(PostgresServer server) throws Exception {
+        try (CaptureLease a = lease(server, "slot_two", "host-a/1");
+             CaptureLease b = lease(server, "slot_two", "host-b/2")) {
+            assertThat(a.tryAcquire()).isTrue();
+            assertThat(b.tryAcquire()).isFalse();
+
+            terminate(server, b.holder().orElseThrow().backendPid()); // as when the holder's process dies
             await("a notices its session is gone").atMost(Duration.ofSeconds(30)).until(() -> !a.stillHeld());
             await("b takes the lease").atMost(Duration.ofSeconds(30)).until(b::tryAcquire);
-            assertThat(a.holder().orElseThrow().instance()).isEqualTo("host-b/2");
+            assertThat(a.holder().map(CaptureLease.Holder::instance)).contains("host-b/2");
             assertThat(a.tryAcquire()).as("a comes back as a standby").isFalse();
 
             b.release();
-            await("a takes it after b released it").atMost(Duration.ofSeconds(30)).until(a::tryAcquire);
+            assertThat(b.stillHeld()).isFalse();
+            await("a takes it once b gave it up").atMost(Duration.ofSeconds(30)).until(a::tryAcquire);
+            assertThat(b.holder().map(CaptureLease.Holder::instance)).contains("host-a/1");
         }
     }
 
     @Test
-    void anUnreachableSourceIsATypedError(PostgresServer server) throws Exception {
+    void leasesOfOtherSlotsDoNotExcludeEachOther(PostgresServer server) {
+        try (CaptureLease one = lease(server, "slot_three", "host-a/1");
+             CaptureLease other = lease(server, "slot_four", "host-b/2")) {
+            assertThat(one.tryAcquire()).isTrue();
+            assertThat(other.tryAcquire()).isTrue();
+            assertThat(other.holder().map(CaptureLease.Holder::instance)).contains("host-b/2");
+        }
+    }
+
+    @Test
+    void theLeaseSessionIsNamedForTheOthers(PostgresServer server) throws Exception {
+        try (CaptureLease a = lease(server, "slot_five", "host-a/1")) {
+            assertThat(a.tryAcquire()).isTrue();
+            try (Connection c = server.connect(DB);
+                 PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+                ps.setString(1, "tidelog-lease host-a/1");
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getInt(1)).isEqualTo(1);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anUnreachableSourceIsASourceProblem(PostgresServer server) throws Exception {
         int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+        try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        CaptureSettings s = settings(server, "slot_x");
-        CaptureSettings nowhere = new CaptureSettings(new SourceAddress("127.0.0.1", port, DB), s.username(), s.password(),
-                s.tables(), s.slotName(), s.publicationName(), s.pollInterval(), s.maxBatchSize(), s.offsetStorage(),
-                s.startupTimeout(), s.snapshot(), s.heartbeatInterval());
-        try (CaptureLease lease = new CaptureLease(nowhere, "host-x/9")) {
-            assertThatThrownBy(lease::tryAcquire).isInstanceOf(CaptureLease.LeaseException.class)
-                    .hasMessageContaining("127.0.0.1:" + port).hasMessageNotContaining(server.superuserPassword());
+        CaptureSettings nowhere = settings(new SourceAddress("127.0.0.1", port, DB), server.superuser(),
+                server.superuserPassword(), "slot_x");
+        try (CaptureLease lease = new CaptureLease(nowhere, "host-x/9", CHECK)) {
+            assertThatThrownBy(lease::tryAcquire).isInstanceOfSatisfying(SourceCheckException.class,
+                    e -> assertThat(e.problem()).isEqualTo(SourceProblem.UNREACHABLE))
+                    .hasMessageContaining("127.0.0.1:" + port);
         }
     }
 
     @Test
-    void theKeyIsStablePerDatabaseAndSlot() {
-        assertThat(CaptureLease.key("shop", "tidelog")).isEqualTo(CaptureLease.key("shop", "tidelog"))
-                .isNotEqualTo(CaptureLease.key("shop", "tidelog2")).isNotEqualTo(CaptureLease.key("shop2", "tidelog"));
+    void aWrongPasswordIsASourceProblemThatNeverShowsThePassword(PostgresServer server) {
+        String wrong = "not-the-password-4711";
+        CaptureSettings s = settings(new SourceAddress(server.host(), server.port(), DB), server.superuser(), wrong, "slot_y");
+        try (CaptureLease lease = new CaptureLease(s, "host-y/9", CHECK)) {
+            assertThatThrownBy(lease::holder).isInstanceOfSatisfying(SourceCheckException.class, e -> {
+                assertThat(e.problem()).isEqualTo(SourceProblem.AUTHENTICATION_FAILED);
+                assertThat(e.getMessage() + e.fix()).doesNotContain(wrong);
+            });
+        }
     }
 
-    private static CaptureSettings settings(PostgresServer server, String slot) {
-        return new CaptureSettings(new SourceAddress(server.host(), server.port(), DB), server.superuser(),
-                server.superuserPassword(), List.of(new io.tidelog.event.TableId("public", "t")), slot, slot,
+    @Test
+    void theKeyIsStableAndPerDatabaseAndSlot() {
+        assertThat(CaptureLease.key("shop", "tidelog")).as("instances of different versions must agree")
+                .isEqualTo(3606514716027195169L);
+        assertThat(CaptureLease.key("shop", "tidelog")).isNotEqualTo(CaptureLease.key("shop", "tidelog2"))
+                .isNotEqualTo(CaptureLease.key("shop2", "tidelog"));
+    }
+
+    private static void terminate(PostgresServer server, int pid) throws Exception {
+        try (Connection c = server.connect(DB); PreparedStatement ps = c.prepareStatement("SELECT pg_terminate_backend(?)")) {
+            ps.setInt(1, pid);
+            ps.execute();
+        }
+    }
+
+    private static CaptureLease lease(PostgresServer server, String slot, String instance) {
+        return new CaptureLease(settings(new SourceAddress(server.host(), server.port(), DB), server.superuser(),
+                server.superuserPassword(), slot), instance, CHECK);
+    }
+
+    private static CaptureSettings settings(SourceAddress address, String user, String password, String slot) {
+        return new CaptureSettings(address, user, password, List.of(new TableId("public", "t")), slot, slot,
                 Duration.ofMillis(10), 512, OffsetStorage.memory(), Duration.ofSeconds(60),
                 CaptureSettings.SnapshotMode.STREAM_ONLY, Duration.ZERO);
     }

@@ -77,7 +77,13 @@ class StartupFailureIT {
                         "fix or remove public.nope in tidelog.source.tables"),
                 Arguments.of("no key", List.of("tidelog.source.url=" + good, "tidelog.source.tables=public.no_key"),
                         "Table public.no_key has no primary key and no REPLICA IDENTITY FULL",
-                        "ALTER TABLE public.no_key REPLICA IDENTITY FULL"));
+                        "ALTER TABLE public.no_key REPLICA IDENTITY FULL"),
+                Arguments.of("kafka without brokers", List.of("tidelog.source.url=" + good, "tidelog.log.backend=kafka"),
+                        "tidelog.log.kafka.bootstrap-servers is required with tidelog.log.backend=kafka",
+                        "Set tidelog.log.kafka.bootstrap-servers"),
+                Arguments.of("kafka unreachable", List.of("tidelog.source.url=" + good, "tidelog.log.backend=kafka",
+                                "tidelog.log.kafka.bootstrap-servers=127.0.0.1:" + closedPort, "tidelog.log.kafka.request-timeout=2s"),
+                        "no Kafka broker at 127.0.0.1:" + closedPort, "Check tidelog.log.kafka.bootstrap-servers"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -52,13 +52,13 @@ class SourceController {
             throw AdminException.badRequest("confirm", "this drops the replication slot and the stored position and "
                     + "re-snapshots every table; send {\"confirm\": \"" + CONFIRMATION + "\"} to do it");
         }
-        if (capture.role() == CaptureLifecycle.Role.STANDBY) {
-            throw AdminException.conflict("this instance stands by (another instance holds the capture lease); "
-                    + "reset the source on the instance that captures");
-        }
-        if (!capture.resetSourceAsync()) {
-            throw AdminException.conflict(capture.resetting() ? "a source reset is already under way"
-                    : "capture is not running");
+        try {
+            if (!capture.resetSourceAsync()) {
+                throw AdminException.conflict(capture.resetting() ? "a source reset is already under way"
+                        : "capture is not running");
+            }
+        } catch (CaptureLifecycle.StandbyException e) {
+            throw AdminException.conflict(e.getMessage());
         }
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("status", "resetting"));
     }

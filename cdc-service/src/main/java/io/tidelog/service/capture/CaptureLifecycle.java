@@ -53,8 +53,8 @@ import org.springframework.context.SmartLifecycle;
  * <ul>
  *   <li>The role changes only in {@link #become(Role, String)}, which logs each change: ACTIVE while a
  *   {@link LeaseTerms lease term} runs (without a lease, one term runs forever).</li>
- *   <li>A pipeline starts only through {@link LeaseTerms#run}, for the term it was meant for, so ending
- *   the term interrupts its start, and a pipeline never streams for a lease this instance lost.</li>
+ *   <li>A pipeline starts only through {@link LeaseTerms#run}, for the term it was meant for: ending
+ *   the term interrupts the start, so a pipeline never streams for a lease this instance lost.</li>
  *   <li>The current pipeline is replaced, started and closed only under this object's monitor.</li>
  * </ul>
  *
@@ -122,22 +122,18 @@ public final class CaptureLifecycle implements SmartLifecycle {
     /**
      * Starts capture, or with a lease held elsewhere stands by.
      *
-     * @throws SourceCheckException when the source refuses capture (or, with a lease, cannot be reached)
+     * @throws SourceCheckException        when the source refuses capture (or, with a lease, cannot be reached)
+     * @throws CaptureLease.LeaseException when the lease session fails while taking the lease
      */
     @Override
     public void start() {
-        started = true;
         if (lease == null) {
+            started = true;
             startAtStartup(terms.current());
             return;
         }
-        boolean acquired;
-        try {
-            acquired = lease.tryAcquire();
-        } catch (RuntimeException e) {
-            started = false;
-            throw e;
-        }
+        boolean acquired = lease.tryAcquire();
+        started = true;
         long t = acquired ? become(Role.ACTIVE, "took the capture lease as " + lease.applicationName()) : -1;
         if (!acquired) {
             standBy();
@@ -156,8 +152,8 @@ public final class CaptureLifecycle implements SmartLifecycle {
     private void startAtStartup(long t) {
         try {
             synchronized (this) {
-                if (!startPipeline(pipeline, t)) {
-                    log.warn("The capture lease was lost while capture was starting");
+                if (!terms.run(t, pipeline::start)) {
+                    log.warn("Capture start ended: this instance no longer holds the capture lease");
                 }
             }
         } catch (InterruptedException e) {
@@ -166,16 +162,11 @@ public final class CaptureLifecycle implements SmartLifecycle {
         }
     }
 
-    /** Starts {@code p} for lease term {@code t}; false when the term ended first (then {@code p} is not to be used). */
-    private boolean startPipeline(SourcePipeline p, long t) throws InterruptedException {
-        return terms.run(t, p::start);
-    }
-
     /**
      * The one place the role changes: to ACTIVE begins a lease term, to STANDBY ends it (interrupting a
      * pipeline start under way).
      *
-     * @return the lease term begun, or -1 when the role already was {@code next}
+     * @return the lease term begun (0 when one ended), or -1 when the role already was {@code next}
      */
     private long become(Role next, String why) {
         long t;
@@ -271,8 +262,8 @@ public final class CaptureLifecycle implements SmartLifecycle {
                     }
                     pipeline.close(); // a pipeline runs once: each attempt gets a fresh one
                     pipeline = pipelines.get();
-                    if (!startPipeline(pipeline, t)) {
-                        return;
+                    if (!terms.run(t, pipeline::start)) {
+                        return; // the lease was lost: the lease thread closes the pipeline
                     }
                 }
                 log.info("Took over capture in {} ms ({} attempt(s))", (System.nanoTime() - began) / 1_000_000, attempt);
@@ -334,6 +325,7 @@ public final class CaptureLifecycle implements SmartLifecycle {
     @Override
     public void stop() {
         started = false;
+        become(Role.STANDBY, "stopping");
         Thread[] threads = {leaseThread, startThread, resetThread};
         for (Thread t : threads) {
             if (t != null) {
@@ -424,8 +416,8 @@ public final class CaptureLifecycle implements SmartLifecycle {
      * DESTRUCTIVE: closes the running pipeline, drops the replication slot and the stored source
      * position, then starts a new pipeline, which re-runs the aligned snapshot (rows gone from the
      * source get tombstones) and streams from the new slot. Blocks until the new pipeline streams.
-     * Losing the capture lease meanwhile ends the reset; the instance that takes over finishes it
-     * (the slot, or the completed snapshot, is missing, so it snapshots).
+     * Losing the capture lease meanwhile ends the reset: once the slot is dropped, the instance that
+     * takes over snapshots (the slot is missing); before, nothing was reset and it resumes.
      *
      * @throws IllegalStateException when another reset is under way
      * @throws StandbyException      on a standby: only the capturing instance can reset the source
@@ -451,10 +443,8 @@ public final class CaptureLifecycle implements SmartLifecycle {
     }
 
     private synchronized void resetSourceNow() throws InterruptedException {
+        refuseOnStandby();
         long t = terms.current();
-        if (t < 0) {
-            refuseOnStandby();
-        }
         SourcePipeline old = pipeline;
         CaptureSettings settings = old.capture().settings();
         log.warn("Resetting the source: closing capture, dropping slot {} and the stored position", settings.slotName());
@@ -465,13 +455,14 @@ public final class CaptureLifecycle implements SmartLifecycle {
         SourcePipeline next = pipelines.get();
         pipeline = next; // readers now see the new pipeline (NEW: snapshotting)
         if (!terms.holds(t)) {
-            log.warn("Source reset ended before dropping slot {}: this instance lost the capture lease", settings.slotName());
+            log.warn("Source reset ended before dropping slot {}: this instance no longer holds the capture lease",
+                    settings.slotName());
             return;
         }
         dropSlot(settings);
         // The new pipeline finds the slot missing, so it takes the aligned snapshot, which clears the stored position.
-        if (!startPipeline(next, t)) {
-            log.warn("Source reset ended: this instance lost the capture lease; the new holder snapshots");
+        if (!terms.run(t, next::start)) {
+            log.warn("Source reset ended: this instance no longer holds the capture lease; the next holder snapshots");
             return;
         }
         log.info("Source reset done: capture streams from slot {} again", settings.slotName());

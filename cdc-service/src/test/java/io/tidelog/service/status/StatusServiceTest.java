@@ -158,6 +158,20 @@ class StatusServiceTest {
     }
 
     @Test
+    void reportsTheRoleAndForAStandbyWhoCaptures() {
+        assertThat(status.report().source().role()).isEqualTo("active");
+        assertThat(status.report().source().leaseHolder()).isNull();
+
+        source.role = "standby";
+        source.leaseHolder = "host-a/4242 (10.0.0.5)";
+
+        StatusReport.Source s = status.report().source();
+        assertThat(s.role()).isEqualTo("standby");
+        assertThat(s.leaseHolder()).isEqualTo("host-a/4242 (10.0.0.5)");
+        assertThat(s.state()).as("a standby's capture never started").isEqualTo("new");
+    }
+
+    @Test
     void reportsEachTablesSnapshotFromItsMarkers() throws Exception {
         StatusReport.TableSnapshot none = status.report().snapshots().get(0);
         assertThat(none.table()).isEqualTo("public.items");
@@ -225,7 +239,19 @@ class StatusServiceTest {
         volatile Capture.State state = Capture.State.NEW;
         volatile SlotMonitor.SlotStatus slot;
         volatile Throwable failure;
+        volatile String role = "active";
+        volatile String leaseHolder;
         final AtomicLong events = new AtomicLong();
+
+        @Override
+        public String role() {
+            return role;
+        }
+
+        @Override
+        public String leaseHolder() {
+            return leaseHolder;
+        }
 
         @Override
         public String slotName() {

@@ -10,6 +10,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.tidelog.harness.KafkaServer;
 import io.tidelog.harness.PostgresServer;
 import io.tidelog.harness.RedisServer;
+import io.tidelog.harness.junit.KafkaConfig;
 import io.tidelog.harness.junit.KafkaExtension;
 import io.tidelog.harness.junit.PostgresExtension;
 import io.tidelog.harness.junit.RedisExtension;
@@ -131,8 +132,8 @@ class FailoverIT {
     }
 
     @Test
-    void theStandbyTakesOverFromAKilledCapturerAndNothingIsLostOrDuplicated(PostgresServer postgres, KafkaServer kafka,
-                                                                            RedisServer redis) throws Exception {
+    void theStandbyTakesOverFromAKilledCapturerAndNothingIsLostOrDuplicated(PostgresServer postgres,
+            @KafkaConfig(properties = "broker.rack=failover-it") KafkaServer kafka, RedisServer redis) throws Exception {
         this.postgres = postgres;
         this.kafka = kafka;
         this.redis = redis;

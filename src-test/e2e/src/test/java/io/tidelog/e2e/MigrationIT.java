@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tidelog.harness.KafkaServer;
 import io.tidelog.harness.PostgresServer;
+import io.tidelog.harness.junit.KafkaConfig;
 import io.tidelog.harness.junit.KafkaExtension;
 import io.tidelog.harness.junit.PostgresExtension;
 import io.tidelog.log.ChangeLog;
@@ -42,6 +43,11 @@ class MigrationIT {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final String STREAMING = "Capture " + SLOT + ": STARTING -> RUNNING";
     private static final String SENTINEL_CAPTURED = "last: c " + TABLE + " {id=0}";
+    /**
+     * A broker of its own (any distinct configuration gets one): the copy needs empty topics, and
+     * Tidelog's internal topic names are fixed, so a broker another suite captured into will not do.
+     */
+    private static final String MIGRATION_BROKER = "broker.rack=migration-it";
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path dir;
@@ -50,7 +56,8 @@ class MigrationIT {
     private ServiceProcess service;
 
     @Test
-    void theEmbeddedLogCopiedToKafkaResumesWithoutASnapshotAndLosesNothing(PostgresServer postgres, KafkaServer kafka)
+    void theEmbeddedLogCopiedToKafkaResumesWithoutASnapshotAndLosesNothing(PostgresServer postgres,
+            @KafkaConfig(properties = MIGRATION_BROKER) KafkaServer kafka)
             throws Exception {
         this.postgres = postgres;
         postgres.createDatabase(DB);

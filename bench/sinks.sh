@@ -2,7 +2,7 @@
 # End-to-end sink benchmark: PostgreSQL -> pipeline -> Redis, Tidelog vs Debezium Server 3.6, one run.
 #   bench/sinks.sh [key=value ...]     e.g. updates=200000 rates=1000,10000 seconds=25 pipelines=debezium-server-3.6
 # See io.tidelog.bench.sinks.SinkBenchmark for the arguments. Prints a Markdown table; the whole output
-# is also saved to bench/results/sinks.txt.
+# is also saved to bench/results/sinks.txt, or to the file named by $BENCH_OUT.
 #
 # Debezium Server (io.debezium:debezium-server-dist:3.6.0.Final:tar.gz, 781 MB) is fetched and unpacked
 # once into $TIDELOG_BENCH_CACHE (default ~/.cache/tidelog-bench); it runs on a Java 21+ launcher,
@@ -29,10 +29,11 @@ if [ ! -f "$DBZ_HOME/debezium-server-dist-$DBZ_VERSION-runner.jar" ]; then
     tar -xzf "$DBZ_TGZ" -C "$CACHE"
 fi
 
-mkdir -p bench/results
+OUT="${BENCH_OUT:-bench/results/sinks.txt}"
+mkdir -p "$(dirname "$OUT")"
 java -Xmx2g -cp "src-test/bench/target/classes:$(cat src-test/bench/target/bench.classpath)" \
     -Dtidelog.bench.debezium.home="$DBZ_HOME" \
     -Dtidelog.bench.debezium.java="$DEBEZIUM_JAVA" \
     -Dtidelog.bench.debezium.jvmOptions="${DEBEZIUM_JVM_OPTIONS:-}" \
-    io.tidelog.bench.sinks.SinkBenchmark "$@" 2>&1 | tee bench/results/sinks.txt
+    io.tidelog.bench.sinks.SinkBenchmark "$@" 2>&1 | tee "$OUT"
 exit "${PIPESTATUS[0]}"

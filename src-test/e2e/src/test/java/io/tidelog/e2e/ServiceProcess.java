@@ -126,6 +126,16 @@ final class ServiceProcess {
         List<ProcessHandle> tree = tree();
         process.destroy();
         awaitGone(tree, "stopped");
+        // ProcessHandle can report the process gone a moment before Process has reaped it and holds
+        // its exit code (exitValue() then throws IllegalThreadStateException): wait for the reaper.
+        try {
+            if (!process.waitFor(EXIT_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("service " + pid() + " gone, but its exit code never arrived");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting for service " + pid() + " to be reaped", e);
+        }
         return process.exitValue();
     }
 

@@ -217,15 +217,20 @@ public final class Capture implements AutoCloseable {
         return settings;
     }
 
-    /** Stops the engine and waits for it; idempotent. */
+    /**
+     * Stops the engine and waits for it; idempotent. An engine that ended by itself (failed, or
+     * completed) is not closed again: Debezium refuses to close an engine that has shut down.
+     */
     @Override
     public void close() {
-        moveTo(State.STOPPING, State.STARTING, State.RUNNING);
-        if (engine != null) {
+        boolean live = moveTo(State.STOPPING, State.STARTING, State.RUNNING);
+        if (engine != null && live) {
             try {
                 engine.close();
             } catch (IOException e) {
                 log.warn("Closing the Debezium engine failed", e);
+            } catch (IllegalStateException e) {
+                log.debug("The Debezium engine had shut down by itself meanwhile: {}", e.getMessage());
             }
         }
         if (executor != null) {

@@ -34,7 +34,7 @@ import org.springframework.context.SmartLifecycle;
  * With a {@link CaptureLease}, only the instance that holds it captures ({@link Role#ACTIVE}); the
  * others are {@link Role#STANDBY}. {@link #start()} tries the lease once on the starting thread: with
  * it, the pipeline starts there as without a lease (a refused source, or an unreachable one, still
- * fails startup); without it, the instance stands by. Then a thread, {@code tidelog-capture-lease},
+ * fails startup); without it, the instance stands by. Then a thread, {@code tidelog-capture-watch},
  * wakes every retry interval: a standby tries to take the lease, the active instance checks that it
  * still holds it ({@link CaptureLease#stillHeld()}).
  * <ul>
@@ -48,6 +48,15 @@ import org.springframework.context.SmartLifecycle;
  * </ul>
  * A standby stops nothing else: its sinks keep running. A source reset is refused on it
  * ({@link StandbyException}).
+ *
+ * <h2>When capture fails</h2>
+ * The engine can fail after it started: an error Debezium does not retry, or an append the log
+ * refuses (a full disk). The watcher thread, {@code tidelog-capture-watch} (it also minds the lease),
+ * sees the {@link Capture.State#FAILED} pipeline and starts a fresh one after a wait that grows with
+ * repeated failures ({@link CaptureRestarts}); the new pipeline resumes from the position stored in
+ * the log and drops what the log already holds, as after a process restart, so nothing is lost or
+ * written twice. With a lease, the failed instance gives the lease up instead and does not try to take
+ * it again before that wait is over, so that a standby, which may not share the fault, captures first.
  *
  * <h2>Invariants</h2>
  * <ul>
@@ -101,6 +110,8 @@ public final class CaptureLifecycle implements SmartLifecycle {
     private volatile Thread leaseThread;
     private volatile Thread startThread;
     private volatile CaptureLease.Holder holder;
+    /** Used by the watcher thread only. */
+    private final CaptureRestarts restarts = new CaptureRestarts(System::nanoTime);
 
     /** Without a lease: this instance always captures. */
     public CaptureLifecycle(Supplier<SourcePipeline> pipelines) {
@@ -130,6 +141,7 @@ public final class CaptureLifecycle implements SmartLifecycle {
         if (lease == null) {
             started = true;
             startAtStartup(terms.current());
+            leaseThread = daemon("tidelog-capture-watch", this::watch);
             return;
         }
         boolean acquired = lease.tryAcquire();
@@ -138,7 +150,7 @@ public final class CaptureLifecycle implements SmartLifecycle {
         if (!acquired) {
             standBy();
         }
-        leaseThread = daemon("tidelog-capture-lease", this::watchLease);
+        leaseThread = daemon("tidelog-capture-watch", this::watch);
         if (acquired) {
             try {
                 startAtStartup(t);
@@ -194,8 +206,11 @@ public final class CaptureLifecycle implements SmartLifecycle {
                 holder == null ? "another instance" : holder, retryInterval);
     }
 
-    /** The lease thread: a standby tries to take the lease, the active instance checks it still holds it. */
-    private void watchLease() {
+    /**
+     * The watcher thread: a standby tries to take the lease, the active instance checks it still holds
+     * it and restarts (or, with a lease, hands over) a capture that failed.
+     */
+    private void watch() {
         boolean troubled = false;
         while (started) {
             try {
@@ -203,35 +218,74 @@ public final class CaptureLifecycle implements SmartLifecycle {
                 if (!started) {
                     return;
                 }
-                if (terms.active()) {
-                    if (!lease.stillHeld()) {
-                        loseLease();
+                if (lease != null) {
+                    if (terms.active()) {
+                        if (!lease.stillHeld()) {
+                            loseLease("the capture lease's session on the source ended");
+                        }
+                    } else if (restarts.mayStart() && lease.tryAcquire()) {
+                        takeOver();
+                    } else {
+                        seeHolder();
                     }
-                } else if (lease.tryAcquire()) {
-                    takeOver();
-                } else {
-                    seeHolder();
                 }
+                superviseCapture();
                 if (troubled) {
-                    log.info("Capture lease: the source answers again");
+                    log.info("{}: the source answers again", lease != null ? "Capture lease" : "Capture watch");
                     troubled = false;
                 }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
                 if (!troubled) {
-                    log.warn("Capture lease: {}; trying again every {}", e.getMessage(), retryInterval);
+                    log.warn("{}: {}; trying again every {}", lease != null ? "Capture lease" : "Capture watch",
+                            e.getMessage(), retryInterval);
                 }
                 troubled = true;
             }
         }
     }
 
-    private void loseLease() {
-        if (become(Role.STANDBY, "the capture lease's session on the source ended") < 0) {
+    /** Restarts a capture that failed, or with a lease gives the lease up; see the class comment. */
+    private void superviseCapture() {
+        Thread starting = startThread;
+        if (!terms.active() || resetting.get() || (starting != null && starting.isAlive())) {
+            return; // nothing to mind, or a start is under way
+        }
+        Capture capture = pipeline.capture();
+        Capture.State state = capture.state();
+        if (state == Capture.State.RUNNING) {
+            restarts.running();
+        }
+        if (state != Capture.State.FAILED) {
             return;
         }
-        log.warn("Lost the capture lease: stopping capture now, another instance may take over");
+        Duration wait = restarts.failed();
+        String why = reason(capture.failure());
+        if (lease != null) {
+            log.warn("Capture failed ({}): giving up the capture lease so that another instance can capture;"
+                    + " this one may take it again in {} ms", why, wait.toMillis());
+            loseLease("capture failed");
+            return;
+        }
+        log.warn("Capture failed ({}): restarting it in {} ms from the position stored in the log (failure {})",
+                why, wait.toMillis(), restarts.failures());
+        long t = terms.current();
+        startThread = daemon("tidelog-capture-start", () -> {
+            try {
+                Thread.sleep(wait.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            startAgain(t, "Restarted capture");
+        });
+    }
+
+    private void loseLease(String why) {
+        if (become(Role.STANDBY, why) < 0) {
+            return;
+        }
+        log.warn("Capture lease ended ({}): stopping capture now, another instance may take over", why);
         Thread previous = startThread;
         if (previous != null) {
             previous.interrupt(); // a takeover waiting between attempts
@@ -247,11 +301,15 @@ public final class CaptureLifecycle implements SmartLifecycle {
     private void takeOver() {
         holder = null;
         long t = become(Role.ACTIVE, "took the capture lease as " + lease.applicationName() + "; taking over capture");
-        startThread = daemon("tidelog-capture-start", () -> startAfterTakeover(t));
+        startThread = daemon("tidelog-capture-start", () -> startAgain(t, "Took over capture"));
     }
 
-    /** Starts capture for lease term {@code t}, retrying with backoff while the term holds. */
-    private void startAfterTakeover(long t) {
+    /**
+     * Starts a fresh pipeline for lease term {@code t}, retrying with backoff while the term holds.
+     *
+     * @param done how the success is logged
+     */
+    private void startAgain(long t, String done) {
         long began = System.nanoTime();
         Duration backoff = FIRST_BACKOFF;
         for (int attempt = 1; started; attempt++) {
@@ -266,7 +324,7 @@ public final class CaptureLifecycle implements SmartLifecycle {
                         return; // the lease was lost: the lease thread closes the pipeline
                     }
                 }
-                log.info("Took over capture in {} ms ({} attempt(s))", (System.nanoTime() - began) / 1_000_000, attempt);
+                log.info("{} in {} ms ({} attempt(s))", done, (System.nanoTime() - began) / 1_000_000, attempt);
                 return;
             } catch (InterruptedException e) {
                 return;
@@ -276,7 +334,7 @@ public final class CaptureLifecycle implements SmartLifecycle {
                 }
                 boolean slotBusy = e instanceof SourceCheckException c && c.problem() == SourceProblem.SLOT_IN_USE;
                 String why = "Capture did not start yet (attempt " + attempt + ": " + reason(e) + "); trying again in "
-                        + backoff.toMillis() + " ms, keeping the lease";
+                        + backoff.toMillis() + " ms" + (lease != null ? ", keeping the lease" : "");
                 if (slotBusy) {
                     log.info(why); // the dead holder's walsender has not gone yet
                 } else {
@@ -295,6 +353,9 @@ public final class CaptureLifecycle implements SmartLifecycle {
 
     /** The messages of {@code e} and its causes: a start failure's cause says why the engine failed. */
     private static String reason(Throwable e) {
+        if (e == null) {
+            return "no cause given";
+        }
         StringBuilder b = new StringBuilder(String.valueOf(e.getMessage()));
         for (Throwable c = e.getCause(); c != null && c != e && b.length() < 500; e = c, c = c.getCause()) {
             b.append(": ").append(c.getMessage());
@@ -351,7 +412,8 @@ public final class CaptureLifecycle implements SmartLifecycle {
 
     /**
      * With a lease: whether the lifecycle was started (a standby runs too). Without: capture is
-     * snapshotting, starting or streaming, or between pipelines during a reset.
+     * snapshotting, starting or streaming, failed and waiting to restart, or between pipelines during a
+     * reset.
      */
     @Override
     public boolean isRunning() {
@@ -359,8 +421,8 @@ public final class CaptureLifecycle implements SmartLifecycle {
             return started;
         }
         Capture.State s = pipeline.capture().state();
-        if (started && (s == Capture.State.NEW || resetting.get())) {
-            return true; // snapshotting, or between pipelines during a reset
+        if (started && (s == Capture.State.NEW || s == Capture.State.FAILED || resetting.get())) {
+            return true; // snapshotting, failed and about to restart, or between pipelines during a reset
         }
         return s == Capture.State.STARTING || s == Capture.State.RUNNING;
     }

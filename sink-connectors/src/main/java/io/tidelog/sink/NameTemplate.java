@@ -7,7 +7,8 @@ import java.util.Set;
 /**
  * A name built from a record, such as a Redis key {@code {table}:{pk}} or an index name
  * {@code cdc-{schema}-{table}}. Placeholders: {@code {schema}}, {@code {table}} and {@code {pk}} (the
- * key's values joined by {@code :}). Anything else in braces is refused when the template is parsed,
+ * key's values joined by {@code :}, escaped as {@link SinkRecord#keyId(tools.jackson.databind.node.ObjectNode)}
+ * says). Anything else in braces is refused when the template is parsed,
  * so a typo fails at startup and not on the first record.
  */
 public final class NameTemplate {
@@ -69,7 +70,7 @@ public final class NameTemplate {
     }
 
     public String render(SinkRecord record) {
-        return render(record.table().schema(), record.table().table(), usesKey() ? record.keyValues(":") : null);
+        return render(record.table().schema(), record.table().table(), usesKey() ? record.keyId() : null);
     }
 
     /** Renders with explicit values; {@code pk} may be null when the template does not use it. */

@@ -33,21 +33,43 @@ public record SinkRecord(TopicPartition partition, long offset, TableId table, S
         return op == Op.DELETE;
     }
 
+    /** {@link #keyId(ObjectNode)} of this record's key. */
+    public String keyId() {
+        return keyId(key);
+    }
+
     /**
-     * The key's values joined by {@code separator}, in key order, strings without quotes:
-     * {@code 42} for {@code {"id":42}}, {@code acme:3} for {@code {"tenant":"acme","id":3}}.
+     * A key as text, the one form sinks name rows by (Redis's {@code {pk}}, OpenSearch's {@code _id}):
+     * the values in key order, strings without quotes, joined by {@code :} — {@code 42} for
+     * {@code {"id":42}}, {@code acme:3} for {@code {"tenant":"acme","id":3}}. A {@code :} or {@code \}
+     * inside a string value is escaped with {@code \} ({@code a\:b:c} for {@code ("a:b","c")}), so
+     * that two keys never share a text. Depends only on the key: stable across replays and restarts.
      */
-    public String keyValues(String separator) {
-        StringBuilder out = new StringBuilder();
+    public static String keyId(ObjectNode key) {
+        StringBuilder out = new StringBuilder(32);
         Iterator<Map.Entry<String, JsonNode>> fields = key.properties().iterator();
         while (fields.hasNext()) {
             JsonNode v = fields.next().getValue();
-            out.append(v.isString() ? v.asString() : v.toString());
+            if (v.isString()) {
+                appendEscaped(out, v.asString());
+            } else {
+                out.append(v);
+            }
             if (fields.hasNext()) {
-                out.append(separator);
+                out.append(':');
             }
         }
         return out.toString();
+    }
+
+    private static void appendEscaped(StringBuilder out, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == ':' || c == '\\') {
+                out.append('\\');
+            }
+            out.append(c);
+        }
     }
 
     @Override

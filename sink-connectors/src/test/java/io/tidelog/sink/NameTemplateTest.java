@@ -15,6 +15,9 @@ class NameTemplateTest {
             "{table}:{pk}          | {\"tenant\":\"acme\",\"id\":3} | orders:acme:3",
             "cdc-{schema}-{table}  | {\"id\":1}                      | cdc-public-orders",
             "plain                 | {\"id\":1}                      | plain",
+            "{table}:{pk}          | {\"a\":\"x:y\",\"b\":\"z\"}    | orders:x\\:y:z",
+            "{table}:{pk}          | {\"a\":\"x\",\"b\":\"y:z\"}    | orders:x:y\\:z",
+            "{table}:{pk}          | {\"path\":\"c:\\\\tmp\"}       | orders:c\\:\\\\tmp",
     })
     void renders(String template, String key, String expected) {
         SinkRecord record = TestRecords.upsert(new TableId("public", "orders"), key, "{}", 1);

@@ -123,14 +123,13 @@ final class DuckDbContents {
         };
     }
 
-    /** The row's key as the sinks name it: the key columns' values joined by {@code :}. */
+    /** The row's key as the sinks name it ({@link Rows#keyOf}). */
     private static String id(ResultSet rs, List<String> key, Map<String, String> columns) throws SQLException {
-        List<String> values = new ArrayList<>();
+        ObjectNode values = NODES.objectNode();
         for (String k : key) {
-            JsonNode v = value(rs, k, columns.get(k));
-            values.add(v.isString() ? v.asString() : v.toString());
+            values.set(k, value(rs, k, columns.get(k)));
         }
-        return String.join(":", values);
+        return Rows.keyOf(values);
     }
 
     private static JsonNode value(ResultSet rs, String column, String type) throws SQLException {

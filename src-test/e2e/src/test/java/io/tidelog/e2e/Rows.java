@@ -107,12 +107,16 @@ record Rows(Map<String, Map<String, JsonNode>> tables) {
         return out;
     }
 
-    /** The key the sinks name a row by: the values of the log's key object joined by {@code :}. */
+    /**
+     * The key the sinks name a row by: the log key's values joined by {@code :}, with {@code :} and
+     * {@code \} inside strings escaped by {@code \}.
+     */
     static String keyOf(JsonNode key) {
         StringBuilder out = new StringBuilder();
         for (Map.Entry<String, JsonNode> column : key.properties()) {
             out.append(out.isEmpty() ? "" : ":").append(column.getValue().isString()
-                    ? column.getValue().asString() : column.getValue().toString());
+                    ? column.getValue().asString().replace("\\", "\\\\").replace(":", "\\:")
+                    : column.getValue().toString());
         }
         return out.toString();
     }

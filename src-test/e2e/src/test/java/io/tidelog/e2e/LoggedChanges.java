@@ -29,8 +29,12 @@ record LoggedChanges(Map<String, Map<String, Latest>> latest, long records) {
     /**
      * A key's latest record.
      *
-     * @param version {@code major/minor} as {@link ChangeVersion} derives it from the position header;
-     *                null when the record has none
+     * @param version the highest version among the key's records, {@code major/minor} as
+     *                {@link ChangeVersion} derives it from the position header (null when none has one): what
+     *                a version-guarded sink keeps. Usually the latest record's; a read of an ad-hoc
+     *                (Debezium incremental) snapshot can follow a change of its row with a lower version,
+     *                as it ranks below the transaction being streamed when it was emitted (RecordMapper),
+     *                and then the sink rightly keeps the change's version
      * @param after   the row, or null when the latest record is a delete or its tombstone
      */
     record Latest(String version, JsonNode after) {
@@ -52,12 +56,17 @@ record LoggedChanges(Map<String, Map<String, Latest>> latest, long records) {
         long records = 0;
         for (Map.Entry<String, String> t : topics.entrySet()) {
             Map<String, Latest> rows = new HashMap<>();
+            Map<String, ChangeVersion> highest = new HashMap<>();
             for (TopicPartition tp : LogReading.partitions(log, t.getValue())) {
                 for (LogRecord r : LogReading.all(log, tp)) {
                     records++;
                     String key = Rows.keyOf(Rows.JSON.readTree(r.key()));
                     JsonNode after = r.value() == null ? null : Rows.JSON.readTree(r.value()).get("after");
-                    rows.put(key, new Latest(version(r), after == null || after.isNull() ? null : after));
+                    ChangeVersion v = version(r);
+                    ChangeVersion top = v == null ? highest.get(key) : highest.merge(key, v,
+                            (a, b) -> a.compareTo(b) >= 0 ? a : b);
+                    rows.put(key, new Latest(top == null ? null : top.toString(),
+                            after == null || after.isNull() ? null : after));
                 }
             }
             latest.put(t.getKey(), rows);
@@ -109,11 +118,11 @@ record LoggedChanges(Map<String, Map<String, Latest>> latest, long records) {
         return out;
     }
 
-    private static String version(LogRecord r) {
+    private static ChangeVersion version(LogRecord r) {
         for (Header h : r.headers()) {
             if (PositionBytes.HEADER.equals(h.key())) {
                 long[] p = PositionBytes.decode(h.value());
-                return p == null ? null : ChangeVersion.of(p[0], p[1]).toString();
+                return p == null ? null : ChangeVersion.of(p[0], p[1]);
             }
         }
         return null;

@@ -170,8 +170,9 @@ public final class ChangeLogWriter implements ChangeEventHandler, SnapshotConsum
             }
         }
         // Fill after dropping: a re-delivered event needs no value, and the log already holds its successors.
+        // Rows of the aligned snapshot (not deduplicated) come from COPY, which sends every value: nothing to fill.
         Map<TopicPartition, List<Record>> byPartition = new LinkedHashMap<>();
-        for (ChangeEvent e : filler.fill(kept, this::topic)) {
+        for (ChangeEvent e : dedupe ? filler.fill(kept, this::topic) : kept) {
             byte[] known = keys.get(e);
             byte[] key = known != null ? known : json.key(e);
             SourcePosition p = e.position();

@@ -13,6 +13,7 @@ import java.util.UUID;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.JsonRecyclerPools;
 
 /**
  * Encodes change events as log records: the key is the primary key as a JSON object, the value a
@@ -38,7 +39,9 @@ import tools.jackson.core.json.JsonFactory;
  * {@code null}; an unchanged TOASTed value the source did not send as
  * {@code "__debezium_unavailable_value"}.
  *
- * <p>Thread-safe and stateless apart from the shared, thread-safe factory.
+ * <p>Thread-safe. Shared state: the factory, whose buffers are recycled per thread (a generator per
+ * key and per value costs little then), and the {@code source} object of the last snapshot position
+ * encoded (every row of a snapshot shares it), kept as its JSON text and written raw.
  */
 public final class ChangeEventJson {
 
@@ -48,7 +51,15 @@ public final class ChangeEventJson {
     /** {@code source.connector} of every envelope. */
     public static final String CONNECTOR = "tidelog";
 
-    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.threadLocalPool()).build();
+
+    /** The {@code source} object of a snapshot position, as JSON text. */
+    private record SourceText(TableId table, SourcePosition position, String json) {
+    }
+
+    /** The last snapshot position's {@code source} (one entry: a snapshot's rows share their position). */
+    private volatile SourceText lastSnapshotSource;
 
     /**
      * The record key: the primary-key columns in key order; for a table captured through
@@ -77,16 +88,36 @@ public final class ChangeEventJson {
             g.writeName("after");
             writeRow(g, event.after());
             g.writeStringProperty("op", String.valueOf(event.op().code()));
-            writeSource(g, event);
+            g.writeName("source");
+            if (event.position().snapshot()) {
+                g.writeRawValue(snapshotSource(event));
+            } else {
+                writeSource(g, event);
+            }
             g.writeNumberProperty("ts_ms", processedAtMillis);
             g.writeEndObject();
         }
         return out.toByteArray();
     }
 
+    /** The {@code source} object of a snapshot read as {@link #writeSource} writes it, computed once per position. */
+    private String snapshotSource(ChangeEvent e) {
+        SourceText last = lastSnapshotSource;
+        if (last != null && last.table().equals(e.table()) && last.position().equals(e.position())) {
+            return last.json();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(160);
+        try (JsonGenerator g = FACTORY.createGenerator(ObjectWriteContext.empty(), out)) {
+            writeSource(g, e);
+        }
+        String json = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        lastSnapshotSource = new SourceText(e.table(), e.position(), json);
+        return json;
+    }
+
+    /** Writes the {@code source} object (its name already written). */
     private static void writeSource(JsonGenerator g, ChangeEvent e) {
         SourcePosition p = e.position();
-        g.writeName("source");
         g.writeStartObject();
         g.writeStringProperty("connector", CONNECTOR);
         g.writeStringProperty("schema", e.table().schema());

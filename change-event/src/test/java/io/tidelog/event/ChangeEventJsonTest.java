@@ -97,6 +97,28 @@ class ChangeEventJsonTest {
     }
 
     @Test
+    void snapshotReadsWriteTheirSharedSourceExactlyAsEveryOtherEvent() {
+        SourcePosition point = new SourcePosition(0x2000, 0, 0, Instant.parse("2024-03-01T08:15:30.123Z"), true);
+        TableId other = new TableId("sales", "örders");
+        String expected = "{\"before\":null,\"after\":{\"id\":1},\"op\":\"r\",\"source\":{\"connector\":\"tidelog\","
+                + "\"schema\":\"public\",\"table\":\"t\",\"lsn\":8192,\"commit_lsn\":0,\"txId\":0,"
+                + "\"ts_ms\":1709280930123,\"snapshot\":true},\"ts_ms\":5}";
+        for (int i = 0; i < 3; i++) { // the first call computes the source object, the others reuse it
+            assertThat(utf8(JSON.value(read(T, point), 5))).isEqualTo(expected);
+        }
+        assertThat(utf8(JSON.value(read(other, point), 5)))
+                .contains("\"schema\":\"sales\",\"table\":\"örders\",\"lsn\":8192");
+        SourcePosition later = new SourcePosition(0x3000, 0, 0, Instant.parse("2024-03-01T08:15:31Z"), true);
+        assertThat(utf8(JSON.value(read(other, later), 5))).contains("\"lsn\":12288,").contains("\"ts_ms\":1709280931000,");
+        assertThat(utf8(JSON.value(read(T, point), 5))).isEqualTo(expected);
+    }
+
+    private static ChangeEvent read(TableId table, SourcePosition position) {
+        Row row = Row.of(Map.of("id", 1));
+        return new ChangeEvent(table, Op.READ, List.of("id"), row, null, row, position);
+    }
+
+    @Test
     void compositeKeysKeepKeyOrderAndKeylessTablesKeyByTheWholeRow() {
         Map<String, Object> k = new LinkedHashMap<>();
         k.put("tenant", "acme");

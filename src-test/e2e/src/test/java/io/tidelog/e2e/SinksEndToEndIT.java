@@ -259,22 +259,41 @@ class SinksEndToEndIT {
             service.awaitCaughtUp();
             service.forgetInRedis(ITEMS);
             long statements;
-            String id;
+            String id = null;
             ServiceWithSinks.AdminAnswer done;
             try (ItemWriters writers = new ItemWriters(service.postgres(), DB, ITEM_ROWS, 50_000, seed + 200).start()) {
                 service.awaitFor(Duration.ofSeconds(2), writers);
-                ServiceWithSinks.AdminAnswer started = service.admin("POST", "/admin/snapshots",
-                        "{\"tables\":[\"public." + ITEMS + "\"],\"mode\":\"incremental\"}");
-                assertThat(started.status()).as(started.body().toString()).isEqualTo(202);
-                id = started.body().path("id").asString();
-                ServiceWithSinks.AdminAnswer[] last = new ServiceWithSinks.AdminAnswer[1];
-                await("ad-hoc snapshot " + id + " ends while the writers write").atMost(Duration.ofSeconds(120))
-                        .pollInterval(Duration.ofMillis(500)).until(() -> {
-                            last[0] = service.admin("GET", "/admin/snapshots/" + id, null);
-                            assertThat(writers.failure()).as("writers").isNull();
-                            return !Set.of("requested", "running").contains(last[0].body().path("state").asString());
-                        });
-                done = last[0];
+                done = null;
+                // Debezium 3.6.3 now and then fails an incremental read (an NPE in its progress notification: the
+                // snapshot ends failed; a ConcurrentModificationException: the engine fails, capture restarts and
+                // the id is gone, 404). Both are Debezium's (README); the second request must then complete.
+                for (int attempt = 1; attempt <= 2; attempt++) {
+                    ServiceWithSinks.AdminAnswer[] posted = new ServiceWithSinks.AdminAnswer[1];
+                    await("the admin API takes the snapshot request").atMost(Duration.ofSeconds(120))
+                            .pollInterval(Duration.ofMillis(500)).until(() -> {
+                                posted[0] = service.admin("POST", "/admin/snapshots",
+                                        "{\"tables\":[\"public." + ITEMS + "\"],\"mode\":\"incremental\"}");
+                                return posted[0].status() != 409; // 409: one still runs
+                            });
+                    ServiceWithSinks.AdminAnswer started = posted[0];
+                    assertThat(started.status()).as(started.body().toString()).isEqualTo(202);
+                    id = started.body().path("id").asString();
+                    String requested = id;
+                    ServiceWithSinks.AdminAnswer[] last = new ServiceWithSinks.AdminAnswer[1];
+                    await("ad-hoc snapshot " + id + " ends while the writers write").atMost(Duration.ofSeconds(120))
+                            .pollInterval(Duration.ofMillis(500)).until(() -> {
+                                last[0] = service.admin("GET", "/admin/snapshots/" + requested, null);
+                                assertThat(writers.failure()).as("writers").isNull();
+                                return last[0].status() == 404
+                                        || !Set.of("requested", "running").contains(last[0].body().path("state").asString());
+                            });
+                    done = last[0];
+                    if (done.status() == 200 && done.body().path("state").asString().equals("completed")) {
+                        break;
+                    }
+                    System.out.println("SinksEndToEndIT phase 6: ad-hoc snapshot " + id + " ended " + done.status() + " "
+                            + done.body() + " (attempt " + attempt + ")");
+                }
                 service.awaitFor(Duration.ofSeconds(2), writers);
                 statements = writers.statements();
             }
